@@ -1,0 +1,91 @@
+package dev.peregrine.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * A request as the handler sees it, whatever the protocol.
+ *
+ * <p>The body is streamed: {@link #body()} reads from the connection as the handler asks, with
+ * backpressure, and is never buffered whole by the server. The object is valid until the
+ * handler returns.
+ */
+public interface Request {
+
+    /** The method token, e.g. {@code GET}. */
+    String method();
+
+    /** The request target exactly as received: {@code /a%20b?x=1}, {@code *}, or an absolute URI. */
+    String target();
+
+    /** The path of the target, still percent-encoded ({@code /a%20b}); {@code *} for {@code OPTIONS *}. */
+    String path();
+
+    /** The raw query string without {@code ?}, or {@code null} when the target has none. */
+    String query();
+
+    /** The first value of a query parameter, percent-decoded, or {@code null}. */
+    default String queryParam(String name) {
+        return QueryString.first(query(), name);
+    }
+
+    /** The value of a path parameter captured by a {@link Router} pattern, or {@code null}. */
+    default String pathParam(String name) {
+        return pathParams().get(name);
+    }
+
+    /** Path parameters captured by a {@link Router} pattern; empty outside a router. */
+    default Map<String, String> pathParams() {
+        return Map.of();
+    }
+
+    /** The header fields; names compare case-insensitively. */
+    Headers headers();
+
+    /** Shortcut for {@code headers().get(name)}. */
+    default String header(String name) {
+        return headers().get(name);
+    }
+
+    /** The declared body length, or -1 when unknown (chunked, or a stream without length). */
+    long contentLength();
+
+    /**
+     * The body as a stream. For {@code Expect: 100-continue} requests the interim 100 response
+     * is sent the first time the handler reads. Reading past the configured maximum body size
+     * fails with an {@link IOException} and the client gets a 413.
+     */
+    InputStream body();
+
+    /** Reads the whole body (bounded by the body size limit). */
+    default byte[] bodyBytes() throws IOException {
+        return body().readAllBytes();
+    }
+
+    /** Reads the whole body as UTF-8 text. */
+    default String bodyString() throws IOException {
+        return new String(bodyBytes(), StandardCharsets.UTF_8);
+    }
+
+    /** Trailer fields; complete once the body was read to its end, empty before and when none. */
+    Headers trailers();
+
+    /** Raises or lowers the maximum body size for this request (bytes, -1 = unlimited); call before reading. */
+    void maxBodySize(long bytes);
+
+    Protocol protocol();
+
+    /** {@code http} or {@code https}. */
+    String scheme();
+
+    default boolean isSecure() {
+        return "https".equals(scheme());
+    }
+
+    SocketAddress localAddress();
+
+    SocketAddress remoteAddress();
+}

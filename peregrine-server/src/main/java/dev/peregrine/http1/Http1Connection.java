@@ -1,0 +1,642 @@
+package dev.peregrine.http1;
+
+import dev.peregrine.api.Headers;
+import dev.peregrine.api.Upgraded;
+import dev.peregrine.server.ProtocolConnection;
+import dev.peregrine.server.ServerContext;
+import dev.peregrine.server.ServerOptions;
+import dev.peregrine.server.TimeoutControl;
+import dev.peregrine.transport.Connection;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One HTTP/1.x connection on its own virtual thread: read a head, run the handler, finish the
+ * response, drain what the handler left unread, and go again while keep-alive allows
+ * ({@link Http1State} holds the states).
+ *
+ * <p><b>Batching.</b> Responses accumulate in one output buffer that is flushed only when it
+ * fills or when the connection is about to block for input, so requests pipelined in one read
+ * are answered in one write.
+ *
+ * <p><b>Memory.</b> A waiting keep-alive connection reads into a small array of its own; the
+ * large read buffer is borrowed from the server's pool only while a request needs it.
+ *
+ * <p><b>Other threads.</b> The heartbeat ({@link #tick}) and a graceful stop
+ * ({@link #stopAcceptingRequests}) only set flags and wake a blocked read with end-of-stream;
+ * a CAS on {@code waiting} decides whether an idle connection is closed or has already begun a
+ * new request, which is then served to its end.
+ */
+public final class Http1Connection implements ProtocolConnection {
+
+    private static final System.Logger LOG = System.getLogger(Http1Connection.class.getName());
+    /** Bytes an idle connection keeps to read the next request into: most heads fit (wrk's is 50 bytes). */
+    private static final int IDLE_BUFFER_BYTES = 512;
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    // waiting: whether the connection thread is blocked reading with no request begun.
+    private static final int BUSY = 0;
+    private static final int IDLE = 1;
+    private static final int CLOSED_WHILE_IDLE = 2;
+    private static final VarHandle WAITING;
+
+    static {
+        try {
+            WAITING = MethodHandles.lookup().findVarHandle(Http1Connection.class, "waiting", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final long id;
+    private final Connection transport;
+    private final ServerContext context;
+    private final ServerOptions options;
+    private final Http1State state = new Http1State();
+    private final TimeoutControl timeouts = new TimeoutControl();
+    private final RequestHeadParser parser;
+    private final RequestHead head = new RequestHead();
+    private final RequestBodyStream body;
+    private final Http1Request request;
+    private final Http1Response response;
+
+    private final byte[] idleBuffer = new byte[IDLE_BUFFER_BYTES];
+    private final ByteBuffer idleByteBuffer = ByteBuffer.wrap(idleBuffer);
+    private byte[] buf = idleBuffer;
+    private ByteBuffer bufView = idleByteBuffer;
+    private int pos;
+    private int lim;
+
+    private final WriteBuffer out = new WriteBuffer(1024);
+    private ByteBuffer outView = ByteBuffer.wrap(out.array());
+
+    private volatile int waiting = BUSY;
+    private volatile boolean stopRequested;
+    private volatile TimeoutControl.Reason timedOut;
+    private boolean continuePending;
+
+    public Http1Connection(long id, Connection transport, ServerContext context) {
+        this.id = id;
+        this.transport = transport;
+        this.context = context;
+        this.options = context.options();
+        this.parser = new RequestHeadParser(options.maxRequestLineBytes(), options.maxRequestHeaderBytes(),
+                options.maxRequestHeaderCount());
+        this.body = new RequestBodyStream(this, new ChunkedDecoder(options.maxRequestLineBytes(),
+                options.maxRequestHeaderBytes(), options.maxRequestHeaderCount()));
+        this.request = new Http1Request(this, head, body);
+        this.response = new Http1Response(this);
+    }
+
+    Connection transport() {
+        return transport;
+    }
+
+    // ---------------------------------------------------------------- the loop
+
+    @Override
+    public void process() {
+        try {
+            while (state.canReadHead()) {
+                if (!readHead()) {
+                    break;
+                }
+                if (!serveExchange()) {
+                    break;
+                }
+                if (!state.finishExchange()) {
+                    break;
+                }
+            }
+            flush();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "connection " + id + " closed: " + e);
+        } finally {
+            state.close();
+            transport.close();
+            releaseBuffer(true);
+        }
+    }
+
+    /**
+     * Reads until a whole head is parsed. False on end of stream, timeout or stop before a request
+     * began (nothing to answer), or after answering a malformed head (the connection then closes).
+     */
+    private boolean readHead() throws IOException {
+        long now = System.nanoTime();
+        if (pos == lim) {
+            pos = lim = 0;
+            releaseBuffer(false);
+            timeouts.arm(TimeoutControl.Reason.KEEP_ALIVE, now, options.keepAliveTimeout().toNanos());
+        } else {
+            timeouts.arm(TimeoutControl.Reason.REQUEST_HEADERS, now, options.requestHeadersTimeout().toNanos());
+        }
+        while (true) {
+            if (pos < lim) {
+                int consumed;
+                try {
+                    consumed = parser.parse(buf, pos, lim, head);
+                } catch (HttpParseException e) {
+                    timeouts.disarm();
+                    rejectHead(e.status(), e.getMessage());
+                    return false;
+                }
+                if (consumed > 0) {
+                    pos += consumed;
+                    timeouts.disarm();
+                    return true;
+                }
+            }
+            // About to block: whatever earlier requests produced must leave first.
+            flush();
+            boolean began = pos < lim;
+            if (!began && stopRequested) {
+                return false;
+            }
+            int n = readMore(!began);
+            if (n < 0) {
+                if (!began) {
+                    return false; // the client closed between requests: the normal end of keep-alive
+                }
+                if (timedOut == TimeoutControl.Reason.REQUEST_HEADERS) {
+                    rejectHead(408, "request headers timeout");
+                } else {
+                    LOG.log(System.Logger.Level.DEBUG, () -> "connection " + id + ": end of stream inside a request head");
+                }
+                return false;
+            }
+            if (!began) {
+                timeouts.arm(TimeoutControl.Reason.REQUEST_HEADERS, System.nanoTime(),
+                        options.requestHeadersTimeout().toNanos());
+            }
+        }
+    }
+
+    /** Runs the handler and completes the exchange; false when the connection must close. */
+    private boolean serveExchange() throws IOException {
+        boolean head10 = head.minorVersion() == 0;
+        request.reset();
+        response.reset(head.method() == "HEAD", head10); // the parser interns method names
+        body.reset(head, options.maxRequestBodyBytes());
+        continuePending = head.expectContinue() && body.hasBody() && !head10;
+        state.headRead(body.hasBody(), head.keepAlive() && !stopRequested);
+        context.metrics().requestHandled();
+
+        Throwable failure = null;
+        try {
+            context.handler().handle(request, response);
+        } catch (Throwable t) {
+            failure = t;
+        }
+        if (failure != null && !handleFailure(failure)) {
+            return false;
+        }
+        Upgraded upgraded = response.upgraded();
+        if (upgraded != null) {
+            runUpgrade(upgraded);
+            return false;
+        }
+        if (!response.finish()) {
+            LOG.log(System.Logger.Level.WARNING, "connection " + id + ": response to " + request
+                    + " ended before its Content-Length; aborting so the client sees it incomplete");
+            return false;
+        }
+        finishRequestBody();
+        if (state.isReadingBody() || body.failure() != null) {
+            state.disableKeepAlive();
+            flush();
+            return false;
+        }
+        state.bodyRead();
+        return true;
+    }
+
+    /** A handler threw: answer if nothing was sent, else abort. False when the connection must go. */
+    private boolean handleFailure(Throwable t) throws IOException {
+        if (t instanceof BadRequestException bad && body.failure() == bad) {
+            context.metrics().badRequest();
+            LOG.log(System.Logger.Level.DEBUG, () -> "connection " + id + ": bad request body: " + bad.getMessage());
+            if (!response.isCommitted()) {
+                state.disableKeepAlive();
+                response.sendError(bad.status(), reasonText(bad.status()));
+                flush();
+            }
+            return false;
+        }
+        context.metrics().handlerError();
+        LOG.log(System.Logger.Level.ERROR, "handler failed for " + request + " on connection " + id, t);
+        if (response.isCommitted()) {
+            return false; // the head is out: only an abort tells the client the response is broken
+        }
+        response.sendError(500, "Internal Server Error");
+        return true;
+    }
+
+    /** Reads or drains what the handler left of the request body, within the drain limit. */
+    private void finishRequestBody() throws IOException {
+        if (!state.isReadingBody()) {
+            return;
+        }
+        if (body.isEnded()) {
+            state.bodyRead();
+            return;
+        }
+        if (continuePending) {
+            // The client waits for a 100 that never came and may never send the body: do not wait for it.
+            return;
+        }
+        try {
+            if (body.drain(options.maxUnreadBodyDrainBytes())) {
+                state.bodyRead();
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "connection " + id + ": draining request body failed: " + e);
+        }
+    }
+
+    private void rejectHead(int status, String reason) throws IOException {
+        context.metrics().badRequest();
+        LOG.log(System.Logger.Level.DEBUG, () -> "connection " + id + ": " + status + " " + reason);
+        state.headRead(false, false);
+        response.reset(false, false);
+        response.sendError(status, reasonText(status));
+        flush();
+    }
+
+    private static String reasonText(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 408 -> "Request Timeout";
+            case 413 -> "Content Too Large";
+            case 414 -> "URI Too Long";
+            case 431 -> "Request Header Fields Too Large";
+            case 501 -> "Not Implemented";
+            case 505 -> "HTTP Version Not Supported";
+            default -> "Error";
+        };
+    }
+
+    private void runUpgrade(Upgraded upgraded) throws IOException {
+        response.finish();
+        flush();
+        timeouts.disarm();
+        try {
+            upgraded.run(new UpgradedInput(this), new UpgradedOutput(transport));
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "connection " + id + ": upgraded protocol ended: " + e);
+        }
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /**
+     * Reads more bytes after {@code lim}, compacting or borrowing the large buffer as needed.
+     * {@code idle}: no request has begun, so a graceful stop or keep-alive timeout may close.
+     */
+    private int readMore(boolean idle) throws IOException {
+        makeRoom();
+        ByteBuffer view = bufView;
+        view.limit(view.capacity()).position(lim);
+        int n;
+        if (idle) {
+            WAITING.setVolatile(this, IDLE);
+            if (stopRequested && WAITING.compareAndSet(this, IDLE, BUSY)) {
+                return -1;
+            }
+            try {
+                n = transport.read(view);
+            } finally {
+                if (!WAITING.compareAndSet(this, IDLE, BUSY)) {
+                    n = -1; // stop or timeout won the race: this connection is closing
+                }
+            }
+        } else {
+            n = transport.read(view);
+        }
+        if (n > 0) {
+            lim += n;
+        }
+        return n;
+    }
+
+    /** Ensures free space after {@code lim}: reset, compact, or move to the large (or a larger) buffer. */
+    private void makeRoom() {
+        if (pos == lim) {
+            pos = lim = 0;
+        }
+        if (lim < buf.length) {
+            return;
+        }
+        int live = lim - pos;
+        if (buf != idleBuffer && pos > 0) {
+            System.arraycopy(buf, pos, buf, 0, live);
+        } else {
+            byte[] bigger;
+            if (buf == idleBuffer) {
+                bigger = context.readBuffers().borrow();
+            } else {
+                // A head larger than the pooled buffer: the limits allow up to line + header bytes.
+                bigger = new byte[buf.length * 2];
+            }
+            System.arraycopy(buf, pos, bigger, 0, live);
+            if (buf != idleBuffer) {
+                context.readBuffers().release(buf);
+            }
+            buf = bigger;
+            bufView = ByteBuffer.wrap(bigger);
+        }
+        pos = 0;
+        lim = live;
+    }
+
+    /** Returns the large buffer to the pool once nothing in it is unread (or, when closing, anyway). */
+    private void releaseBuffer(boolean closing) {
+        if (buf != idleBuffer && (closing || pos == lim)) {
+            context.readBuffers().release(buf);
+            buf = idleBuffer;
+            bufView = idleByteBuffer;
+            pos = lim = 0;
+        }
+        if (out.size() == 0 && out.array().length > 16 * 1024) {
+            out.shrinkTo(1024);
+        }
+        response.shrink();
+    }
+
+    int buffered() {
+        return lim - pos;
+    }
+
+    int takeBuffered(byte[] dst, int off, int len) {
+        int n = Math.min(len, lim - pos);
+        System.arraycopy(buf, pos, dst, off, n);
+        pos += n;
+        timeouts.bodyBytesBuffered(n);
+        return n;
+    }
+
+    int decodeChunked(ChunkedDecoder decoder, byte[] dst, int off, int len) {
+        int consumed = decoder.decode(buf, pos, lim, dst, off, len);
+        pos += consumed;
+        return decoder.produced();
+    }
+
+    /** Reads body bytes into the buffer; end of stream inside a body is a broken request. */
+    void fill() throws IOException {
+        int n = timedBodyRead(() -> readMore(false));
+        if (n < 0) {
+            throw endOfBody();
+        }
+    }
+
+    /** Reads body bytes straight into the handler's array, bypassing the buffer. */
+    int readDirect(byte[] dst, int off, int len) throws IOException {
+        int n = timedBodyRead(() -> transport.read(ByteBuffer.wrap(dst, off, len)));
+        if (n < 0) {
+            throw endOfBody();
+        }
+        return n;
+    }
+
+    private IOException endOfBody() {
+        if (timedOut == TimeoutControl.Reason.READ_DATA_RATE) {
+            return new BadRequestException(408, "request body arrived below the minimum data rate");
+        }
+        return new BadRequestException(400, "end of stream inside the request body");
+    }
+
+    private interface IoRead {
+        int read() throws IOException;
+    }
+
+    private int timedBodyRead(IoRead read) throws IOException {
+        flush(); // a handler that reads after writing expects its bytes to have left
+        timeouts.bodyReadStarted(System.nanoTime());
+        int n = -1;
+        try {
+            n = read.read();
+            return n;
+        } finally {
+            timeouts.bodyReadEnded(System.nanoTime(), n);
+        }
+    }
+
+    /** The first read of the body: send 100 Continue if the client waits for it (RFC 9110 §10.1.1). */
+    void bodyReadStarting() throws IOException {
+        timeouts.startBodyRate(options.minRequestBodyBytesPerSecond(), options.minRequestBodyRateGracePeriod().toNanos());
+        if (continuePending) {
+            continuePending = false;
+            if (!response.isCommitted()) {
+                out.put(CONTINUE);
+                flush();
+            }
+        }
+    }
+
+    void bodyEnded(Headers trailers) {
+        timeouts.stopBodyRate();
+        if (trailers != null) {
+            request.trailers(trailers);
+        }
+        state.bodyRead();
+    }
+
+    void bodyFailed() {
+        timeouts.stopBodyRate();
+        state.disableKeepAlive();
+    }
+
+    /** A scratch array for draining: the idle buffer is free while a request body is read. */
+    byte[] scratch() {
+        return idleBuffer;
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    WriteBuffer out() {
+        return out;
+    }
+
+    int maxResponseBuffer() {
+        return options.maxResponseBufferBytes();
+    }
+
+    byte[] dateLine() {
+        return context.dateCache().headerLine();
+    }
+
+    void disableKeepAlive() {
+        state.disableKeepAlive();
+    }
+
+    /** Last decisions before a head is written: may the connection be reused after it? */
+    void beforeCommit() {
+        if (stopRequested) {
+            state.disableKeepAlive();
+        }
+        if (state.isReadingBody() && !body.isEnded()) {
+            long left = body.remainingDeclared();
+            if (continuePending || left < 0 && body.failure() != null
+                    || left > options.maxUnreadBodyDrainBytes() + buffered()) {
+                state.disableKeepAlive();
+            }
+        }
+    }
+
+    boolean keepAliveAfterResponse() {
+        return state.wantsKeepAlive();
+    }
+
+    void responseHeadWritten(boolean hasBody) {
+        state.responseHeadWritten(hasBody);
+    }
+
+    void responseDone() {
+        state.responseDone();
+    }
+
+    void flushIfFull() throws IOException {
+        if (out.size() >= options.maxResponseBufferBytes()) {
+            flush();
+        }
+    }
+
+    /** Appends body bytes, or for large ones writes buffered output and them in one gathering write. */
+    void writeBody(byte[] b, int off, int len, boolean direct) throws IOException {
+        if (!direct) {
+            out.put(b, off, len);
+            flushIfFull();
+            return;
+        }
+        ByteBuffer data = ByteBuffer.wrap(b, off, len);
+        if (out.size() == 0) {
+            transport.write(data);
+        } else {
+            transport.write(new ByteBuffer[] {outView(), data});
+            out.clear();
+        }
+    }
+
+    void flush() throws IOException {
+        if (out.size() > 0) {
+            transport.write(outView());
+            out.clear();
+        }
+    }
+
+    private ByteBuffer outView() {
+        if (outView.array() != out.array()) {
+            outView = ByteBuffer.wrap(out.array());
+        }
+        outView.limit(out.size()).position(0);
+        return outView;
+    }
+
+    // ---------------------------------------------------------------- other threads
+
+    @Override
+    public void stopAcceptingRequests() {
+        stopRequested = true;
+        closeIfIdle();
+    }
+
+    @Override
+    public void tick(long nowNanos) {
+        TimeoutControl.Reason reason = timeouts.check(nowNanos);
+        if (reason == null) {
+            return;
+        }
+        timeouts.disarm();
+        timeouts.stopBodyRate();
+        timedOut = reason;
+        context.metrics().timedOut();
+        LOG.log(System.Logger.Level.DEBUG, () -> "connection " + id + ": " + reason + " timeout");
+        if (reason == TimeoutControl.Reason.KEEP_ALIVE) {
+            closeIfIdle();
+        } else {
+            wakeReader();
+        }
+    }
+
+    private void closeIfIdle() {
+        if (WAITING.compareAndSet(this, IDLE, CLOSED_WHILE_IDLE)) {
+            wakeReader();
+        }
+    }
+
+    /** Ends a blocked read with EOF; the connection thread then answers (408) or closes. */
+    private void wakeReader() {
+        try {
+            transport.shutdownInput();
+        } catch (IOException e) {
+            transport.close();
+        }
+    }
+
+    @Override
+    public void abort() {
+        transport.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Http1Connection[" + id + " " + transport + " " + state + "]";
+    }
+
+    /** Raw output after a 101: writes go straight to the transport. */
+    private static final class UpgradedOutput extends java.io.OutputStream {
+        private final Connection transport;
+
+        UpgradedOutput(Connection transport) {
+            this.transport = transport;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            transport.write(ByteBuffer.wrap(b, off, len));
+        }
+
+        @Override
+        public void close() throws IOException {
+            transport.shutdownOutput();
+        }
+    }
+
+    /** Raw input after a 101: bytes already buffered first, then the transport. */
+    private static final class UpgradedInput extends java.io.InputStream {
+        private final Http1Connection c;
+
+        UpgradedInput(Http1Connection c) {
+            this.c = c;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (c.buffered() > 0) {
+                int n = Math.min(len, c.buffered());
+                System.arraycopy(c.buf, c.pos, b, off, n);
+                c.pos += n;
+                return n;
+            }
+            return c.transport.read(ByteBuffer.wrap(b, off, len));
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.peregrine.server;
+
+import dev.peregrine.transport.Connection;
+import dev.peregrine.transport.Listener;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * One accept loop per listener (Kestrel's ConnectionDispatcher): each accepted connection gets
+ * the next id and is registered with the connection manager <em>before</em> it is scheduled on
+ * its own virtual thread, so a shutdown never misses a connection that was just accepted.
+ */
+final class ConnectionDispatcher implements Runnable {
+
+    private static final System.Logger LOG = System.getLogger(ConnectionDispatcher.class.getName());
+    /** Pause after a failed accept (e.g. EMFILE) so the loop does not spin while the cause persists. */
+    private static final long ACCEPT_ERROR_BACKOFF_MS = 20;
+
+    /** Turns an accepted transport connection into a protocol connection (TLS, ALPN, HTTP/1.1...). */
+    interface ConnectionFactory {
+        ProtocolConnection create(long id, Connection connection);
+    }
+
+    private final Listener listener;
+    private final ConnectionManager manager;
+    private final ConnectionManager.Ids ids;
+    private final ConnectionFactory factory;
+    private final ServerMetrics metrics;
+    private final ThreadFactory threads = Thread.ofVirtual().name("peregrine-conn-", 0).factory();
+
+    ConnectionDispatcher(Listener listener, ConnectionManager manager, ConnectionManager.Ids ids,
+            ConnectionFactory factory, ServerMetrics metrics) {
+        this.listener = listener;
+        this.manager = manager;
+        this.ids = ids;
+        this.factory = factory;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void run() {
+        while (listener.isOpen()) {
+            Connection connection;
+            try {
+                connection = listener.accept();
+            } catch (ClosedChannelException closed) {
+                break; // unbound: the only way this loop ends
+            } catch (IOException | RuntimeException e) {
+                if (!listener.isOpen()) {
+                    break;
+                }
+                metrics.acceptErrors.increment();
+                LOG.log(System.Logger.Level.WARNING, "accept failed on " + listener + ": " + e);
+                sleepQuietly();
+                continue;
+            }
+            dispatch(connection);
+        }
+    }
+
+    private void dispatch(Connection connection) {
+        long id = ids.next();
+        ProtocolConnection pc = factory.create(id, connection);
+        if (!manager.register(id, pc)) {
+            connection.close();
+            return;
+        }
+        try {
+            threads.newThread(() -> {
+                try {
+                    pc.process();
+                } catch (Throwable t) {
+                    LOG.log(System.Logger.Level.ERROR, "connection " + id + " failed", t);
+                } finally {
+                    connection.close();
+                    manager.unregister(id);
+                }
+            }).start();
+        } catch (RuntimeException | OutOfMemoryError e) {
+            manager.unregister(id);
+            connection.close();
+            LOG.log(System.Logger.Level.ERROR, "cannot schedule connection " + id, e);
+        }
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(ACCEPT_ERROR_BACKOFF_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package dev.peregrine.server;
+
+import dev.peregrine.api.Handler;
+import dev.peregrine.http1.Http1Connection;
+import dev.peregrine.transport.Endpoint;
+import dev.peregrine.transport.Listener;
+import dev.peregrine.transport.SocketListener;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An HTTP server: listeners, their accept loops, the connection manager and the heartbeat.
+ *
+ * <pre>{@code
+ * Server server = Server.builder()
+ *     .listen(Endpoint.tcp("localhost", 8080))
+ *     .handler((req, res) -> res.send("Hello, World!"))
+ *     .start();
+ * ...
+ * server.stop(Duration.ofSeconds(10));
+ * }</pre>
+ */
+public final class Server implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Server.class.getName());
+    /** What {@link #close()} allows in-flight requests before aborting them. */
+    private static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** Read buffers kept for reuse; beyond it idle connections' buffers are left to the GC. */
+    private static final int POOLED_READ_BUFFERS = 256;
+
+    private final ServerContext context;
+    private final List<Listener> listeners;
+    private final ConnectionManager connections;
+    private final Heartbeat heartbeat;
+    private final List<Thread> acceptLoops = new ArrayList<>();
+    private final Object stopLock = new Object();
+    private volatile boolean stopped;
+
+    private Server(ServerContext context, List<Listener> listeners) {
+        this.context = context;
+        this.listeners = List.copyOf(listeners);
+        this.connections = new ConnectionManager(context.options().maxConcurrentConnections(), context.metrics());
+        this.heartbeat = new Heartbeat(context.dateCache(), connections, () -> {});
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private void startLoops() {
+        ConnectionManager.Ids ids = new ConnectionManager.Ids();
+        heartbeat.start();
+        for (Listener listener : listeners) {
+            ConnectionDispatcher dispatcher = new ConnectionDispatcher(listener, connections, ids,
+                    (id, connection) -> new Http1Connection(id, connection, context), context.metrics());
+            Thread t = Thread.ofPlatform().daemon().name("peregrine-accept-" + listener.localAddress()).start(dispatcher);
+            acceptLoops.add(t);
+        }
+    }
+
+    /** The bound addresses, one per listener in the order they were added. */
+    public List<SocketAddress> localAddresses() {
+        return listeners.stream().map(Listener::localAddress).toList();
+    }
+
+    /** The bound port of the first TCP listener (useful with port 0). */
+    public int port() {
+        for (Listener l : listeners) {
+            if (l.localAddress() instanceof InetSocketAddress inet) {
+                return inet.getPort();
+            }
+        }
+        throw new IllegalStateException("no TCP listener");
+    }
+
+    public ServerMetrics metrics() {
+        return context.metrics();
+    }
+
+    public ServerOptions options() {
+        return context.options();
+    }
+
+    /** Connections open right now. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /**
+     * Stops gracefully: unbinds the listeners, closes idle connections at once, lets in-flight
+     * requests finish (their responses carry {@code Connection: close}), and aborts whatever is
+     * left at the deadline. Returns true if everything finished in time. Idempotent.
+     */
+    public boolean stop(Duration timeout) {
+        synchronized (stopLock) {
+            if (stopped) {
+                return connections.size() == 0;
+            }
+            stopped = true;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Listener l : listeners) {
+            try {
+                l.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing listener " + l + ": " + e);
+            }
+        }
+        for (Thread t : acceptLoops) {
+            joinQuietly(t, deadline);
+        }
+        connections.closeAllGracefully();
+        boolean drained;
+        try {
+            drained = connections.awaitEmpty(deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drained = false;
+        }
+        if (!drained) {
+            int aborted = connections.abortAll();
+            LOG.log(System.Logger.Level.WARNING, "stop deadline passed: aborted " + aborted + " connection(s)");
+            try {
+                connections.awaitEmpty(System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        heartbeat.stop();
+        return drained;
+    }
+
+    private static void joinQuietly(Thread t, long deadlineNanos) {
+        try {
+            t.join(Duration.ofNanos(Math.max(deadlineNanos - System.nanoTime(), 1)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@link #stop(Duration)} with a 30-second deadline. */
+    @Override
+    public void close() {
+        stop(DEFAULT_STOP_TIMEOUT);
+    }
+
+    /** Collects endpoints, the handler and options. */
+    public static final class Builder {
+        private final List<Endpoint> endpoints = new ArrayList<>();
+        private Handler handler;
+        private ServerOptions options = ServerOptions.defaults();
+
+        private Builder() {}
+
+        /** Adds an endpoint to listen on; at least one is required. */
+        public Builder listen(Endpoint endpoint) {
+            endpoints.add(Objects.requireNonNull(endpoint));
+            return this;
+        }
+
+        /** Shorthand for {@code listen(Endpoint.tcp(host, port))}. */
+        public Builder listen(String host, int port) {
+            return listen(Endpoint.tcp(host, port));
+        }
+
+        public Builder handler(Handler handler) {
+            this.handler = Objects.requireNonNull(handler);
+            return this;
+        }
+
+        public Builder options(ServerOptions options) {
+            this.options = Objects.requireNonNull(options);
+            return this;
+        }
+
+        /** Binds every endpoint and starts serving. If any bind fails, none stays bound. */
+        public Server start() throws IOException {
+            if (handler == null) {
+                throw new IllegalStateException("a handler is required");
+            }
+            if (endpoints.isEmpty()) {
+                throw new IllegalStateException("at least one endpoint is required");
+            }
+            List<Listener> bound = new ArrayList<>();
+            try {
+                for (Endpoint e : endpoints) {
+                    bound.add(SocketListener.bind(e));
+                }
+            } catch (IOException | RuntimeException e) {
+                for (Listener l : bound) {
+                    l.close();
+                }
+                throw e;
+            }
+            ServerContext context = new ServerContext(options, handler, new DateCache(),
+                    new BufferPool(options.readBufferBytes(), POOLED_READ_BUFFERS), new ServerMetrics());
+            Server server = new Server(context, bound);
+            server.startLoops();
+            return server;
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.peregrine.server;
+
+import java.time.Duration;
+
+/**
+ * Every limit and timeout of a server, with its default beside it. Defaults follow Kestrel's,
+ * which have held up against real clients for years; the reason for each is in its comment.
+ * Build with {@code ServerOptions.builder().keepAliveTimeout(Duration.ofSeconds(5)).build()}.
+ *
+ * @param keepAliveTimeout how long an idle keep-alive connection waits for its next request
+ *     (default 130 s: longer than the 120 s idle timeout of common proxies and load balancers,
+ *     so the client side closes first and no request races a server close)
+ * @param requestHeadersTimeout how long a client may take to send a whole request head once
+ *     it started (default 30 s) — the slowloris defence
+ * @param minRequestBodyBytesPerSecond minimum average body upload rate, 0 to disable (default
+ *     240 B/s: a very slow mobile link still passes, a trickling attacker does not)
+ * @param minRequestBodyRateGracePeriod how long a body may run below that rate before the
+ *     connection is closed (default 5 s: covers TCP slow start and handler start-up)
+ * @param maxRequestLineBytes longest request line (default 8 KiB: common proxies' limit; a
+ *     longer target gets 414)
+ * @param maxRequestHeaderBytes largest header section, request line excluded (default 32 KiB;
+ *     beyond it 431)
+ * @param maxRequestHeaderCount most header fields (default 100; beyond it 431)
+ * @param maxRequestBodyBytes largest request body, -1 unlimited (default 30,000,000 bytes ≈
+ *     28.6 MiB, Kestrel's); a handler may change it per request; beyond it 413
+ * @param maxUnreadBodyDrainBytes how much of a body the handler did not read the server reads
+ *     and discards to keep the connection (default 256 KiB); a larger remainder closes it
+ * @param maxConcurrentConnections open connections at most, -1 unlimited (default -1); excess
+ *     connections are closed at once and counted
+ * @param maxResponseBufferBytes how many response bytes a handler may write before they are
+ *     flushed to the socket (default 64 KiB); also the largest batch of pipelined responses
+ * @param readBufferBytes the read buffer a busy connection borrows (default 16 KiB: a typical
+ *     request head fits many times over); an idle connection gives it back
+ */
+public record ServerOptions(
+        Duration keepAliveTimeout,
+        Duration requestHeadersTimeout,
+        long minRequestBodyBytesPerSecond,
+        Duration minRequestBodyRateGracePeriod,
+        int maxRequestLineBytes,
+        int maxRequestHeaderBytes,
+        int maxRequestHeaderCount,
+        long maxRequestBodyBytes,
+        long maxUnreadBodyDrainBytes,
+        int maxConcurrentConnections,
+        int maxResponseBufferBytes,
+        int readBufferBytes) {
+
+    public ServerOptions {
+        requirePositive(keepAliveTimeout, "keepAliveTimeout");
+        requirePositive(requestHeadersTimeout, "requestHeadersTimeout");
+        requirePositive(minRequestBodyRateGracePeriod, "minRequestBodyRateGracePeriod");
+        if (minRequestBodyBytesPerSecond < 0) {
+            throw new IllegalArgumentException("minRequestBodyBytesPerSecond must be >= 0");
+        }
+        if (maxRequestLineBytes < 64 || maxRequestHeaderBytes < 64 || maxRequestHeaderCount < 1) {
+            throw new IllegalArgumentException("request line/header limits are too small to parse a request");
+        }
+        if (maxRequestBodyBytes < -1 || maxUnreadBodyDrainBytes < 0) {
+            throw new IllegalArgumentException("body limits must be >= 0 (or -1 for unlimited)");
+        }
+        if (maxConcurrentConnections == 0 || maxConcurrentConnections < -1) {
+            throw new IllegalArgumentException("maxConcurrentConnections must be positive or -1");
+        }
+        if (maxResponseBufferBytes < 1024 || readBufferBytes < 1024) {
+            throw new IllegalArgumentException("buffers must be at least 1 KiB");
+        }
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive");
+        }
+    }
+
+    public static ServerOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this record's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.keepAliveTimeout = keepAliveTimeout;
+        b.requestHeadersTimeout = requestHeadersTimeout;
+        b.minRequestBodyBytesPerSecond = minRequestBodyBytesPerSecond;
+        b.minRequestBodyRateGracePeriod = minRequestBodyRateGracePeriod;
+        b.maxRequestLineBytes = maxRequestLineBytes;
+        b.maxRequestHeaderBytes = maxRequestHeaderBytes;
+        b.maxRequestHeaderCount = maxRequestHeaderCount;
+        b.maxRequestBodyBytes = maxRequestBodyBytes;
+        b.maxUnreadBodyDrainBytes = maxUnreadBodyDrainBytes;
+        b.maxConcurrentConnections = maxConcurrentConnections;
+        b.maxResponseBufferBytes = maxResponseBufferBytes;
+        b.readBufferBytes = readBufferBytes;
+        return b;
+    }
+
+    /** Collects options; unset ones keep their defaults. */
+    public static final class Builder {
+        private Duration keepAliveTimeout = Duration.ofSeconds(130);
+        private Duration requestHeadersTimeout = Duration.ofSeconds(30);
+        private long minRequestBodyBytesPerSecond = 240;
+        private Duration minRequestBodyRateGracePeriod = Duration.ofSeconds(5);
+        private int maxRequestLineBytes = 8 * 1024;
+        private int maxRequestHeaderBytes = 32 * 1024;
+        private int maxRequestHeaderCount = 100;
+        private long maxRequestBodyBytes = 30_000_000;
+        private long maxUnreadBodyDrainBytes = 256 * 1024;
+        private int maxConcurrentConnections = -1;
+        private int maxResponseBufferBytes = 64 * 1024;
+        private int readBufferBytes = 16 * 1024;
+
+        private Builder() {}
+
+        public Builder keepAliveTimeout(Duration v) { keepAliveTimeout = v; return this; }
+        public Builder requestHeadersTimeout(Duration v) { requestHeadersTimeout = v; return this; }
+        public Builder minRequestBodyBytesPerSecond(long v) { minRequestBodyBytesPerSecond = v; return this; }
+        public Builder minRequestBodyRateGracePeriod(Duration v) { minRequestBodyRateGracePeriod = v; return this; }
+        public Builder maxRequestLineBytes(int v) { maxRequestLineBytes = v; return this; }
+        public Builder maxRequestHeaderBytes(int v) { maxRequestHeaderBytes = v; return this; }
+        public Builder maxRequestHeaderCount(int v) { maxRequestHeaderCount = v; return this; }
+        public Builder maxRequestBodyBytes(long v) { maxRequestBodyBytes = v; return this; }
+        public Builder maxUnreadBodyDrainBytes(long v) { maxUnreadBodyDrainBytes = v; return this; }
+        public Builder maxConcurrentConnections(int v) { maxConcurrentConnections = v; return this; }
+        public Builder maxResponseBufferBytes(int v) { maxResponseBufferBytes = v; return this; }
+        public Builder readBufferBytes(int v) { readBufferBytes = v; return this; }
+
+        public ServerOptions build() {
+            return new ServerOptions(keepAliveTimeout, requestHeadersTimeout, minRequestBodyBytesPerSecond,
+                    minRequestBodyRateGracePeriod, maxRequestLineBytes, maxRequestHeaderBytes,
+                    maxRequestHeaderCount, maxRequestBodyBytes, maxUnreadBodyDrainBytes,
+                    maxConcurrentConnections, maxResponseBufferBytes, readBufferBytes);
+        }
+    }
+}
