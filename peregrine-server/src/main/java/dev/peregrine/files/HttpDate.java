@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.ResolverStyle;
 import java.util.Locale;
 
 /**
@@ -20,13 +21,18 @@ final class HttpDate {
     // Parsers skip the day name: it is redundant, and java.time would reject a date whose
     // weekday disagrees — which every RFC 850 date does once its two-digit year is read as 20yy.
     private static final DateTimeFormatter IMF_FIXDATE_NO_DAY =
-            DateTimeFormatter.ofPattern("dd MMM yyyy HH:mm:ss 'GMT'", Locale.US);
+            strict("dd MMM uuuu HH:mm:ss 'GMT'");
     private static final DateTimeFormatter RFC_850_NO_DAY =
-            DateTimeFormatter.ofPattern("dd-MMM-yy HH:mm:ss 'GMT'", Locale.US);
+            strict("dd-MMM-uu HH:mm:ss 'GMT'");
     private static final DateTimeFormatter ASCTIME_NO_DAY =
-            DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss yyyy", Locale.US);
+            strict("MMM ppd HH:mm:ss uuuu");
 
     private HttpDate() {}
+
+    /** STRICT, so "31 Feb" is no date rather than quietly 28 Feb. */
+    private static DateTimeFormatter strict(String pattern) {
+        return DateTimeFormatter.ofPattern(pattern, Locale.US).withResolverStyle(ResolverStyle.STRICT);
+    }
 
     static String format(long epochSecond) {
         return IMF_FIXDATE.format(Instant.ofEpochSecond(epochSecond));

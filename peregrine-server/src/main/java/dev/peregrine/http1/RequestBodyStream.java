@@ -153,12 +153,14 @@ final class RequestBodyStream extends InputStream {
                 end(); // the decoder may finish in the same call that produced the last data
                 return -1;
             }
-            if (connection.buffered() > 0) {
+            int before = connection.buffered();
+            if (before > 0) {
                 int produced = connection.decodeChunked(chunked, b, off, len);
                 if (produced > 0) {
                     return produced;
                 }
-                if (chunked.isDone() || connection.buffered() > 0) {
+                int after = connection.buffered();
+                if (chunked.isDone() || (after > 0 && after < before)) {
                     continue; // framing only was consumed; look again before reading the socket
                 }
             }

@@ -1,0 +1,104 @@
+package dev.peregrine.testkit;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/** One direction of an in-memory connection: an unbounded byte queue with EOF and abort. */
+final class BytePipe {
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition readable = lock.newCondition();
+    private byte[] data = new byte[1024];
+    private int head;
+    private int tail;
+    private boolean eof;
+    private boolean aborted;
+
+    void write(byte[] b, int off, int len) throws IOException {
+        lock.lock();
+        try {
+            if (eof || aborted) {
+                throw new IOException("pipe closed");
+            }
+            if (tail + len > data.length) {
+                byte[] grown = new byte[Math.max(data.length * 2, tail - head + len)];
+                System.arraycopy(data, head, grown, 0, tail - head);
+                tail -= head;
+                head = 0;
+                data = grown;
+            }
+            System.arraycopy(b, off, data, tail, len);
+            tail += len;
+            readable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Blocks until bytes, EOF (-1) or abort; bounded by {@code timeoutMillis} (0 = forever). */
+    int read(ByteBuffer dst, long timeoutMillis) throws IOException {
+        lock.lock();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+            while (head == tail && !eof && !aborted) {
+                if (timeoutMillis == 0) {
+                    readable.await();
+                } else {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new java.net.SocketTimeoutException("no bytes within " + timeoutMillis + " ms");
+                    }
+                    readable.awaitNanos(left);
+                }
+            }
+            if (aborted) {
+                throw new AsynchronousCloseException();
+            }
+            if (head == tail) {
+                return -1;
+            }
+            int n = Math.min(dst.remaining(), tail - head);
+            dst.put(data, head, n);
+            head += n;
+            return n;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void closeWrite() {
+        lock.lock();
+        try {
+            eof = true;
+            readable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void abort() {
+        lock.lock();
+        try {
+            aborted = true;
+            readable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean isEof() {
+        lock.lock();
+        try {
+            return eof || aborted;
+        } finally {
+            lock.unlock();
+        }
+    }
+}
