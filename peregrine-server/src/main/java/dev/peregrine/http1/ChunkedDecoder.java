@@ -32,21 +32,25 @@ import java.util.Objects;
 public final class ChunkedDecoder {
 
     /**
-     * Where the decoder is in the chunked body. Chunk-line states consume one byte at a time:
+     * Where the decoder is in the chunked body. The chunk line is read one byte per step
+     * (BWS = SP / HTAB); any byte without an arrow is a 400.
      *
      * <pre>
-     *            HEXDIG                  BWS             ";"              tchar
-     *   SIZE ---------------> SIZE ---------> SIZE_WS ---------> EXT_NAME_WS ---------> EXT_NAME
-     *    |  ";" -> EXT_NAME_WS                                                    | BWS -> EXT_WS
-     *    |                                                                        | "=" -> EXT_VALUE_WS
-     *    |                                           DQUOTE                  tchar |
-     *    |  EXT_VALUE_WS ------------------------> EXT_QUOTED  <-> EXT_QUOTED_PAIR  (backslash)
-     *    |       \---------------------> EXT_TOKEN    | DQUOTE -> EXT_AFTER_QUOTED
-     *    |  ";" from EXT_NAME, EXT_TOKEN, EXT_WS, EXT_AFTER_QUOTED -> EXT_NAME_WS
-     *    |  CR  from SIZE, EXT_NAME, EXT_TOKEN, EXT_AFTER_QUOTED  -> SIZE_LF
-     *    v
-     *   SIZE_LF --LF, size > 0--> DATA --size bytes--> DATA_CR --CR--> DATA_LF --LF--> SIZE
-     *      \--LF, size == 0--> TRAILER --field line--> TRAILER --empty line--> DONE
+     *   SIZE         --HEXDIG-->  SIZE        --BWS-->    SIZE_WS      --";"-->  EXT_NAME_WS
+     *   SIZE         --";"---->   EXT_NAME_WS             SIZE_WS      --BWS-->  SIZE_WS
+     *   EXT_NAME_WS  --BWS---->   EXT_NAME_WS --tchar-->  EXT_NAME
+     *   EXT_NAME     --tchar-->   EXT_NAME    --"="-->    EXT_VALUE_WS
+     *   EXT_NAME     --BWS---->   EXT_WS  (which may still see "=" -> EXT_VALUE_WS)
+     *   EXT_VALUE_WS --BWS---->   EXT_VALUE_WS --tchar--> EXT_TOKEN    --DQUOTE--> EXT_QUOTED
+     *   EXT_TOKEN    --tchar-->   EXT_TOKEN   --BWS-->    EXT_WS
+     *   EXT_QUOTED   --qdtext->   EXT_QUOTED  --"\"-->    EXT_QUOTED_PAIR --field byte--> EXT_QUOTED
+     *   EXT_QUOTED   --DQUOTE->   EXT_AFTER_QUOTED        --BWS-->  EXT_WS
+     *   EXT_WS       --BWS---->   EXT_WS
+     *   EXT_NAME, EXT_TOKEN, EXT_AFTER_QUOTED, EXT_WS  --";"-->  EXT_NAME_WS
+     *   SIZE, EXT_NAME, EXT_TOKEN, EXT_AFTER_QUOTED    --CR--->  SIZE_LF
+     *
+     *   SIZE_LF --LF, size &gt; 0--> DATA --size bytes--> DATA_CR --CR--> DATA_LF --LF--> SIZE
+     *   SIZE_LF --LF, size = 0--> TRAILER --field line CRLF--> TRAILER --CRLF--> DONE
      * </pre>
      */
     private enum State {

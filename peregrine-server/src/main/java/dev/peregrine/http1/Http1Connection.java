@@ -7,9 +7,11 @@ import dev.peregrine.server.ServerContext;
 import dev.peregrine.server.ServerOptions;
 import dev.peregrine.server.TimeoutControl;
 import dev.peregrine.transport.Connection;
+import dev.peregrine.transport.SocketConnection;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -42,6 +44,8 @@ public final class Http1Connection implements ProtocolConnection {
     private static final int IDLE = 1;
     private static final int CLOSED_WHILE_IDLE = 2;
     private static final VarHandle WAITING;
+    /** {@link #readMore} result: idle past the park delay, hand the connection to the parker. */
+    private static final int PARK = -2;
 
     static {
         try {
@@ -55,6 +59,7 @@ public final class Http1Connection implements ProtocolConnection {
     private final Connection transport;
     private final ServerContext context;
     private final ServerOptions options;
+    private final int parkDelayMillis;
     private final Http1State state = new Http1State();
     private final TimeoutControl timeouts = new TimeoutControl();
     private final RequestHeadParser parser;
@@ -77,12 +82,16 @@ public final class Http1Connection implements ProtocolConnection {
     private volatile boolean stopRequested;
     private volatile TimeoutControl.Reason timedOut;
     private boolean continuePending;
+    /** Set when the connection idled past the park delay and goes to the idle parker thread-less. */
+    private boolean parked;
+    private long idleDeadlineNanos;
 
     public Http1Connection(long id, Connection transport, ServerContext context) {
         this.id = id;
         this.transport = transport;
         this.context = context;
         this.options = context.options();
+        this.parkDelayMillis = (int) Math.clamp(options.idleParkDelay().toMillis(), 1, Integer.MAX_VALUE);
         this.parser = new RequestHeadParser(options.maxRequestLineBytes(), options.maxRequestHeaderBytes(),
                 options.maxRequestHeaderCount());
         this.body = new RequestBodyStream(this, new ChunkedDecoder(options.maxRequestLineBytes(),
@@ -98,7 +107,7 @@ public final class Http1Connection implements ProtocolConnection {
     // ---------------------------------------------------------------- the loop
 
     @Override
-    public void process() {
+    public boolean process() {
         try {
             while (state.canReadHead()) {
                 if (!readHead()) {
@@ -115,10 +124,16 @@ public final class Http1Connection implements ProtocolConnection {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "connection " + id + " closed: " + e);
         } finally {
-            state.close();
-            transport.close();
             releaseBuffer(true);
+            if (!parked) {
+                state.close();
+                transport.close();
+            }
         }
+        if (parked) {
+            context.idleParker().park(id, (SocketConnection) transport, idleDeadlineNanos);
+        }
+        return parked;
     }
 
     /**
@@ -130,6 +145,7 @@ public final class Http1Connection implements ProtocolConnection {
         if (pos == lim) {
             pos = lim = 0;
             releaseBuffer(false);
+            idleDeadlineNanos = now + options.keepAliveTimeout().toNanos();
             timeouts.arm(TimeoutControl.Reason.KEEP_ALIVE, now, options.keepAliveTimeout().toNanos());
         } else {
             timeouts.arm(TimeoutControl.Reason.REQUEST_HEADERS, now, options.requestHeadersTimeout().toNanos());
@@ -157,6 +173,10 @@ public final class Http1Connection implements ProtocolConnection {
                 return false;
             }
             int n = readMore(!began);
+            if (n == PARK) {
+                parked = true;
+                return false;
+            }
             if (n < 0) {
                 if (!began) {
                     return false; // the client closed between requests: the normal end of keep-alive
@@ -307,7 +327,7 @@ public final class Http1Connection implements ProtocolConnection {
                 return -1;
             }
             try {
-                n = transport.read(view);
+                n = idleRead(view);
             } finally {
                 if (!WAITING.compareAndSet(this, IDLE, BUSY)) {
                     n = -1; // stop or timeout won the race: this connection is closing
@@ -320,6 +340,18 @@ public final class Http1Connection implements ProtocolConnection {
             lim += n;
         }
         return n;
+    }
+
+    /** Waits for the next request: on this thread up to the park delay, then (TCP) parked thread-less. */
+    private int idleRead(ByteBuffer view) throws IOException {
+        if (context.idleParker() != null && transport instanceof SocketConnection socket && socket.supportsTimedRead()) {
+            try {
+                return socket.read(view, parkDelayMillis);
+            } catch (SocketTimeoutException e) {
+                return PARK;
+            }
+        }
+        return transport.read(view);
     }
 
     /** Ensures free space after {@code lim}: reset, compact, or move to the large (or a larger) buffer. */

@@ -22,15 +22,51 @@ final class ConnectionDispatcher implements Runnable {
         ProtocolConnection create(long id, Connection connection);
     }
 
+    /**
+     * Runs a registered connection on its own virtual thread; when it ends, closes and unregisters
+     * it, unless it was handed off still open (parked).
+     */
+    static final class Runner {
+        private final ConnectionManager manager;
+        private final ThreadFactory threads = Thread.ofVirtual().name("peregrine-conn-", 0).factory();
+
+        Runner(ConnectionManager manager) {
+            this.manager = manager;
+        }
+
+        void run(long id, ProtocolConnection pc, Connection connection) {
+            try {
+                threads.newThread(() -> {
+                    boolean handedOff = false;
+                    try {
+                        handedOff = pc.process();
+                    } catch (Throwable t) {
+                        LOG.log(System.Logger.Level.ERROR, "connection " + id + " failed", t);
+                    } finally {
+                        if (!handedOff) {
+                            connection.close();
+                            manager.unregister(id);
+                        }
+                    }
+                }).start();
+            } catch (RuntimeException | OutOfMemoryError e) {
+                manager.unregister(id);
+                connection.close();
+                LOG.log(System.Logger.Level.ERROR, "cannot schedule connection " + id, e);
+            }
+        }
+    }
+
     private final Listener listener;
     private final ConnectionManager manager;
     private final ConnectionManager.Ids ids;
     private final ConnectionFactory factory;
     private final ServerMetrics metrics;
-    private final ThreadFactory threads = Thread.ofVirtual().name("peregrine-conn-", 0).factory();
+    private final Runner runner;
 
     ConnectionDispatcher(Listener listener, ConnectionManager manager, ConnectionManager.Ids ids,
-            ConnectionFactory factory, ServerMetrics metrics) {
+            ConnectionFactory factory, ServerMetrics metrics, Runner runner) {
+        this.runner = runner;
         this.listener = listener;
         this.manager = manager;
         this.ids = ids;
@@ -66,22 +102,7 @@ final class ConnectionDispatcher implements Runnable {
             connection.close();
             return;
         }
-        try {
-            threads.newThread(() -> {
-                try {
-                    pc.process();
-                } catch (Throwable t) {
-                    LOG.log(System.Logger.Level.ERROR, "connection " + id + " failed", t);
-                } finally {
-                    connection.close();
-                    manager.unregister(id);
-                }
-            }).start();
-        } catch (RuntimeException | OutOfMemoryError e) {
-            manager.unregister(id);
-            connection.close();
-            LOG.log(System.Logger.Level.ERROR, "cannot schedule connection " + id, e);
-        }
+        runner.run(id, pc, connection);
     }
 
     private static void sleepQuietly() {

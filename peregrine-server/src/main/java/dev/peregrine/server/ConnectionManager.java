@@ -51,6 +51,21 @@ public final class ConnectionManager {
         return true;
     }
 
+    /** Swaps the protocol connection registered under {@code id}; false if it is gone. */
+    public boolean replace(long id, ProtocolConnection connection) {
+        if (live.replace(id, connection) == null) {
+            return false;
+        }
+        if (stopping) {
+            connection.stopAcceptingRequests();
+        }
+        return true;
+    }
+
+    ServerMetrics metrics() {
+        return metrics;
+    }
+
     public void unregister(long id) {
         if (live.remove(id) != null) {
             metrics.activeConnections.decrementAndGet();

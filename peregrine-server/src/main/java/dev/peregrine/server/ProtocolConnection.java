@@ -6,8 +6,12 @@ package dev.peregrine.server;
  */
 public interface ProtocolConnection {
 
-    /** Serves requests until the connection is done; runs on the connection's own virtual thread. */
-    void process();
+    /**
+     * Serves requests until the connection is done; runs on the connection's own virtual thread.
+     * Returns true when the connection was handed off still open (parked while idle, see
+     * {@link IdleParker}); the caller must then neither close nor unregister it.
+     */
+    boolean process();
 
     /**
      * Graceful stop: take no new requests, let the ones in flight finish (their responses say

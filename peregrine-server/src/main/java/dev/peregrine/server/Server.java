@@ -42,10 +42,17 @@ public final class Server implements AutoCloseable {
     private final Object stopLock = new Object();
     private volatile boolean stopped;
 
-    private Server(ServerContext context, List<Listener> listeners) {
-        this.context = context;
+    private final ConnectionDispatcher.Runner runner;
+    private final IdleParker idleParker;
+
+    private Server(ServerOptions options, Handler handler, List<Listener> listeners) throws IOException {
+        ServerMetrics metrics = new ServerMetrics();
         this.listeners = List.copyOf(listeners);
-        this.connections = new ConnectionManager(context.options().maxConcurrentConnections(), context.metrics());
+        this.connections = new ConnectionManager(options.maxConcurrentConnections(), metrics);
+        this.runner = new ConnectionDispatcher.Runner(connections);
+        this.idleParker = new IdleParker(connections, runner);
+        this.context = new ServerContext(options, handler, new DateCache(),
+                new BufferPool(options.readBufferBytes(), POOLED_READ_BUFFERS), metrics, idleParker);
         this.heartbeat = new Heartbeat(context.dateCache(), connections, () -> {});
     }
 
@@ -56,9 +63,10 @@ public final class Server implements AutoCloseable {
     private void startLoops() {
         ConnectionManager.Ids ids = new ConnectionManager.Ids();
         heartbeat.start();
+        idleParker.start((id, connection) -> new Http1Connection(id, connection, context));
         for (Listener listener : listeners) {
             ConnectionDispatcher dispatcher = new ConnectionDispatcher(listener, connections, ids,
-                    (id, connection) -> new Http1Connection(id, connection, context), context.metrics());
+                    (id, connection) -> new Http1Connection(id, connection, context), context.metrics(), runner);
             Thread t = Thread.ofPlatform().daemon().name("peregrine-accept-" + listener.localAddress()).start(dispatcher);
             acceptLoops.add(t);
         }
@@ -133,6 +141,7 @@ public final class Server implements AutoCloseable {
             }
         }
         heartbeat.stop();
+        idleParker.stop();
         return drained;
     }
 
@@ -198,9 +207,15 @@ public final class Server implements AutoCloseable {
                 }
                 throw e;
             }
-            ServerContext context = new ServerContext(options, handler, new DateCache(),
-                    new BufferPool(options.readBufferBytes(), POOLED_READ_BUFFERS), new ServerMetrics());
-            Server server = new Server(context, bound);
+            Server server;
+            try {
+                server = new Server(options, handler, bound);
+            } catch (IOException | RuntimeException e) {
+                for (Listener l : bound) {
+                    l.close();
+                }
+                throw e;
+            }
             server.startLoops();
             return server;
         }

@@ -4,11 +4,20 @@ import dev.peregrine.api.Handler;
 
 /**
  * What every connection of one server shares (Kestrel's ServiceContext): options, the
- * application, the date cache, the read-buffer pool and the counters.
+ * application, the date cache, the read-buffer pool, the counters and the idle parker
+ * ({@code null} when connections never park).
  */
 public record ServerContext(
         ServerOptions options,
         Handler handler,
         DateCache dateCache,
         BufferPool readBuffers,
-        ServerMetrics metrics) {}
+        ServerMetrics metrics,
+        IdleParker idleParker) {
+
+    /** A context without idle parking (tests, transports that cannot park). */
+    public ServerContext(ServerOptions options, Handler handler, DateCache dateCache, BufferPool readBuffers,
+            ServerMetrics metrics) {
+        this(options, handler, dateCache, readBuffers, metrics, null);
+    }
+}

@@ -29,6 +29,10 @@ import java.time.Duration;
  *     connections are closed at once and counted
  * @param maxResponseBufferBytes how many response bytes a handler may write before they are
  *     flushed to the socket (default 64 KiB); also the largest batch of pipelined responses
+ * @param idleParkDelay how long a keep-alive connection waits for its next request on its own
+ *     thread before it is parked thread-less with the server's selector (default 1 s: busy
+ *     clients send their next request within milliseconds, and a parked thread's stack is the
+ *     largest cost of an idle connection)
  * @param readBufferBytes the read buffer a busy connection borrows (default 16 KiB: a typical
  *     request head fits many times over); an idle connection gives it back
  */
@@ -44,12 +48,14 @@ public record ServerOptions(
         long maxUnreadBodyDrainBytes,
         int maxConcurrentConnections,
         int maxResponseBufferBytes,
+        Duration idleParkDelay,
         int readBufferBytes) {
 
     public ServerOptions {
         requirePositive(keepAliveTimeout, "keepAliveTimeout");
         requirePositive(requestHeadersTimeout, "requestHeadersTimeout");
         requirePositive(minRequestBodyRateGracePeriod, "minRequestBodyRateGracePeriod");
+        requirePositive(idleParkDelay, "idleParkDelay");
         if (minRequestBodyBytesPerSecond < 0) {
             throw new IllegalArgumentException("minRequestBodyBytesPerSecond must be >= 0");
         }
@@ -95,6 +101,7 @@ public record ServerOptions(
         b.maxUnreadBodyDrainBytes = maxUnreadBodyDrainBytes;
         b.maxConcurrentConnections = maxConcurrentConnections;
         b.maxResponseBufferBytes = maxResponseBufferBytes;
+        b.idleParkDelay = idleParkDelay;
         b.readBufferBytes = readBufferBytes;
         return b;
     }
@@ -112,6 +119,7 @@ public record ServerOptions(
         private long maxUnreadBodyDrainBytes = 256 * 1024;
         private int maxConcurrentConnections = -1;
         private int maxResponseBufferBytes = 64 * 1024;
+        private Duration idleParkDelay = Duration.ofSeconds(1);
         private int readBufferBytes = 16 * 1024;
 
         private Builder() {}
@@ -127,13 +135,14 @@ public record ServerOptions(
         public Builder maxUnreadBodyDrainBytes(long v) { maxUnreadBodyDrainBytes = v; return this; }
         public Builder maxConcurrentConnections(int v) { maxConcurrentConnections = v; return this; }
         public Builder maxResponseBufferBytes(int v) { maxResponseBufferBytes = v; return this; }
+        public Builder idleParkDelay(Duration v) { idleParkDelay = v; return this; }
         public Builder readBufferBytes(int v) { readBufferBytes = v; return this; }
 
         public ServerOptions build() {
             return new ServerOptions(keepAliveTimeout, requestHeadersTimeout, minRequestBodyBytesPerSecond,
                     minRequestBodyRateGracePeriod, maxRequestLineBytes, maxRequestHeaderBytes,
                     maxRequestHeaderCount, maxRequestBodyBytes, maxUnreadBodyDrainBytes,
-                    maxConcurrentConnections, maxResponseBufferBytes, readBufferBytes);
+                    maxConcurrentConnections, maxResponseBufferBytes, idleParkDelay, readBufferBytes);
         }
     }
 }

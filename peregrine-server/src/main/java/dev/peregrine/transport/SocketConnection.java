@@ -11,9 +11,13 @@ public final class SocketConnection implements Connection {
     private final SocketChannel channel;
     private final SocketAddress local;
     private final SocketAddress remote;
+    private java.io.InputStream in;
+    private int soTimeout;
+    private final boolean timedReads;
 
     public SocketConnection(SocketChannel channel) throws IOException {
         this.channel = channel;
+        this.timedReads = channel.getRemoteAddress() instanceof java.net.InetSocketAddress;
         this.local = channel.getLocalAddress();
         this.remote = channel.getRemoteAddress();
     }
@@ -21,6 +25,36 @@ public final class SocketConnection implements Connection {
     @Override
     public int read(ByteBuffer dst) throws IOException {
         return channel.read(dst);
+    }
+
+    /**
+     * Reads into a heap buffer, giving up after {@code timeoutMillis} with a
+     * {@link java.net.SocketTimeoutException} that leaves the socket usable. Timed reads go through
+     * the socket adaptor's stream, the one public route to a timed blocking read on a channel.
+     */
+    public int read(ByteBuffer heapDst, int timeoutMillis) throws IOException {
+        if (timeoutMillis != soTimeout) {
+            channel.socket().setSoTimeout(timeoutMillis);
+            soTimeout = timeoutMillis;
+        }
+        if (in == null) {
+            in = channel.socket().getInputStream();
+        }
+        int n = in.read(heapDst.array(), heapDst.arrayOffset() + heapDst.position(), heapDst.remaining());
+        if (n > 0) {
+            heapDst.position(heapDst.position() + n);
+        }
+        return n;
+    }
+
+    /** Whether {@link #read(ByteBuffer, int)} works: TCP yes; Unix sockets have no socket adaptor. */
+    public boolean supportsTimedRead() {
+        return timedReads;
+    }
+
+    /** The channel, for parking an idle connection with a selector. */
+    public SocketChannel channel() {
+        return channel;
     }
 
     @Override

@@ -1,0 +1,85 @@
+package dev.peregrine.bench.apps;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.ResourceHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+
+/**
+ * The benchmark app on Jetty 12 core (no servlet layer): the default {@code QueuedThreadPool} and
+ * execution strategy, {@code ResourceHandler} under a {@code /file} context for the files,
+ * {@code Content.copy} (asynchronous) for the echo.
+ */
+public final class JettyApp {
+
+    private static final byte[] HELLO = AppConfig.HELLO.getBytes(StandardCharsets.UTF_8);
+
+    private JettyApp() {}
+
+    public static void main(String[] args) throws Exception {
+        AppConfig cfg = AppConfig.parse(args);
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(cfg.host());
+        connector.setPort(cfg.port());
+        connector.setAcceptQueueSize(1024);
+        connector.setIdleTimeout(130_000); // as Peregrine's keep-alive timeout: the idle scenario holds connections
+        server.addConnector(connector);
+
+        ResourceHandler files = new ResourceHandler();
+        files.setBaseResource(ResourceFactory.of(server).newResource(cfg.files()));
+        files.setDirAllowed(false);
+        files.setEtags(false);
+        ContextHandler fileContext = new ContextHandler(files, "/file");
+
+        server.setHandler(new Handler.Wrapper(fileContext) {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                String path = request.getHttpURI().getPath();
+                String method = request.getMethod();
+                if ("GET".equals(method) && "/plaintext".equals(path)) {
+                    response.setStatus(200);
+                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+                    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, HELLO.length);
+                    response.write(true, ByteBuffer.wrap(HELLO), callback);
+                    return true;
+                }
+                if ("GET".equals(method) && "/json".equals(path)) {
+                    byte[] body = Json.serialize(Json.message());
+                    response.setStatus(200);
+                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+                    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+                    response.write(true, ByteBuffer.wrap(body), callback);
+                    return true;
+                }
+                if ("POST".equals(method) && "/echo".equals(path)) {
+                    response.setStatus(200);
+                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+                    long length = request.getLength();
+                    if (length >= 0) {
+                        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
+                    }
+                    Content.copy(request, response, callback);
+                    return true;
+                }
+                if (path != null && path.startsWith("/file/")) {
+                    return super.handle(request, response, callback);
+                }
+                Response.writeError(request, response, callback, 404);
+                return true;
+            }
+        });
+        server.start();
+        cfg.announce("jetty " + Server.getVersion());
+        server.join();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.peregrine.bench.apps;
+
+import dev.peregrine.api.ForwardingRequest;
+import dev.peregrine.api.Handler;
+import dev.peregrine.api.Request;
+import dev.peregrine.api.Router;
+import dev.peregrine.files.StaticFiles;
+import dev.peregrine.server.Server;
+import dev.peregrine.server.ServerOptions;
+import dev.peregrine.transport.Endpoint;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The benchmark app on Peregrine with its defaults: {@link Router}, {@link StaticFiles} for the
+ * files, a streaming copy for the echo.
+ */
+public final class PeregrineApp {
+
+    private static final byte[] HELLO = AppConfig.HELLO.getBytes(StandardCharsets.UTF_8);
+
+    private PeregrineApp() {}
+
+    public static void main(String[] args) throws Exception {
+        AppConfig cfg = AppConfig.parse(args);
+        StaticFiles files = StaticFiles.of(cfg.files());
+        Handler app = Router.builder()
+                .get("/plaintext", (req, res) -> {
+                    res.header("content-type", "text/plain; charset=utf-8");
+                    res.send(HELLO);
+                })
+                .get("/json", (req, res) -> {
+                    res.header("content-type", "application/json");
+                    res.send(Json.serialize(Json.message()));
+                })
+                .get("/file/{name}", (req, res) -> {
+                    // StaticFiles serves the request path under its root: strip the /file prefix.
+                    String name = req.pathParam("name");
+                    files.handle(new ForwardingRequest(req) {
+                        @Override
+                        public String path() {
+                            return "/" + name;
+                        }
+                    }, res);
+                })
+                .post("/echo", (req, res) -> {
+                    res.header("content-type", "application/octet-stream");
+                    long length = req.contentLength();
+                    if (length >= 0) {
+                        res.contentLength(length);
+                    }
+                    try (InputStream in = req.body(); OutputStream out = res.body()) {
+                        in.transferTo(out);
+                    }
+                })
+                .build();
+        Server server = Server.builder()
+                .listen(Endpoint.tcp(cfg.host(), cfg.port()))
+                .handler(app)
+                .options(ServerOptions.defaults())
+                .start();
+        cfg.announce("peregrine");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(java.time.Duration.ofSeconds(2))));
+        Thread.currentThread().join(); // the server's threads may be daemons: keep the JVM up
+    }
+}

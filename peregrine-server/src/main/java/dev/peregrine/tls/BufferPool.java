@@ -1,0 +1,47 @@
+package dev.peregrine.tls;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.ArrayBlockingQueue;
+
+/**
+ * Heap buffers of one TLS record's size, lent to a connection only while it moves bytes. Heap,
+ * not direct: the JDK's SSLEngine ciphers work on arrays, and direct buffers there only add a
+ * copy. At most {@code retained} buffers are kept; beyond that a released buffer becomes garbage,
+ * so a burst does not pin memory forever (256 x 16.7 KB ≈ 4.3 MB).
+ */
+final class BufferPool {
+
+    /** RFC 8446 §5.2: 2^14 plaintext + 256 expansion + 5 header; the JDK reports 16709. */
+    static final int DEFAULT_SIZE = 16709;
+
+    private final int size;
+    private final ArrayBlockingQueue<ByteBuffer> free;
+
+    BufferPool(int size, int retained) {
+        this.size = size;
+        this.free = new ArrayBlockingQueue<>(retained);
+    }
+
+    int bufferSize() {
+        return size;
+    }
+
+    /** A cleared buffer of at least {@code min} bytes. */
+    ByteBuffer borrow(int min) {
+        if (min <= size) {
+            ByteBuffer b = free.poll();
+            return b != null ? b.clear() : ByteBuffer.allocate(size);
+        }
+        return ByteBuffer.allocate(min); // an engine asking for more than a record: rare, not pooled
+    }
+
+    void release(ByteBuffer b) {
+        if (b != null && b.capacity() == size) {
+            free.offer(b.clear());
+        }
+    }
+
+    int retainedCount() {
+        return free.size();
+    }
+}

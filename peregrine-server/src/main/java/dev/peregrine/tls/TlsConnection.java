@@ -1,0 +1,699 @@
+package dev.peregrine.tls;
+
+import dev.peregrine.tls.TlsHandshakeException.Reason;
+import dev.peregrine.transport.Connection;
+import dev.peregrine.transport.TlsSession;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * A {@link Connection} carrying TLS over an inner one, driven by a JDK {@link SSLEngine}. (An
+ * SSLSocket cannot wrap an arbitrary Connection, and the engine lets idle connections drop their
+ * buffers, which a socket's internal ones never do.)
+ *
+ * <p><b>Threads.</b> Reading and writing take separate locks, so a reader parked on the socket
+ * never holds up a writer (HTTP/2 reads and writes on different threads). The SSLEngine may run
+ * wrap and unwrap concurrently. When an unwrap makes the engine want to send — a TLS 1.3
+ * KeyUpdate answer, an alert, close_notify — the reader sends it only if the write lock is free;
+ * otherwise it leaves a flag the writer honours before it lets go, so the reader never waits on a
+ * writer stuck behind a full socket. TLS 1.2 renegotiation is refused (closes the connection):
+ * it is a known denial-of-service lever and HTTP/2 forbids it (RFC 9113 §9.2.1).
+ *
+ * <p><b>Memory.</b> An idle connection holds no record buffer: it waits for the next record with
+ * a 5-byte header buffer and borrows a 16.7 KB buffer from the pool only once a record arrives;
+ * it is given back as soon as no undecrypted or undelivered bytes are left. Writes borrow one
+ * buffer per outgoing record (up to four, sent with one gathering write) for the duration of the
+ * call. What stays is the engine and its session (ciphers, keys, certificates: a few KB).
+ */
+public final class TlsConnection implements Connection {
+
+    private static final int HEADER = 5;
+    /** Records per gathered write: 4 x 16 KiB of plaintext in one system call. */
+    private static final int MAX_GATHER = 4;
+    private static final int NEED_MORE = -2;
+    private static final ByteBuffer NOTHING = ByteBuffer.allocate(0).asReadOnlyBuffer();
+    private static final byte[] PLAINTEXT_ANSWER = plaintextAnswer();
+    /** How much of a plain-text request to read and discard so closing does not reset the connection before the 400 is read. */
+    private static final int PLAINTEXT_DRAIN_LIMIT = 64 * 1024;
+
+    private final Connection inner;
+    private final SSLEngine engine;
+    private final BufferPool pool;
+    private final TlsContext.HandshakeNotes notes;
+    private final long deadlineNanos;
+    private final ReentrantLock readLock = new ReentrantLock();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean timedOut;
+    /** Set by a reader that found the engine wanting to send while a writer held the lock. */
+    private volatile boolean pendingWrap;
+    private volatile TlsSession session;
+    private volatile int packetSize;
+    private volatile int appSize;
+
+    // Read side, guarded by readLock. netIn and appIn are in read mode, null when empty.
+    private final ByteBuffer header = ByteBuffer.allocate(HEADER);
+    private ByteBuffer netIn;
+    private ByteBuffer appIn;
+    private boolean inboundDone;
+    private boolean sawFirstByte;
+    private ClientHello hello;
+
+    // Write side, guarded by writeLock.
+    private final ByteBuffer[] out = new ByteBuffer[MAX_GATHER];
+    private boolean outboundDone;
+
+    TlsConnection(Connection inner, SSLEngine engine, BufferPool pool, TlsContext.HandshakeNotes notes, long deadlineNanos) {
+        this.inner = inner;
+        this.engine = engine;
+        this.pool = pool;
+        this.notes = notes;
+        this.deadlineNanos = deadlineNanos;
+        this.packetSize = Math.max(pool.bufferSize(), engine.getSession().getPacketBufferSize());
+        this.appSize = Math.max(pool.bufferSize(), engine.getSession().getApplicationBufferSize());
+    }
+
+    // ---- handshake ---------------------------------------------------------------------------
+
+    /**
+     * Runs the server handshake to completion. On failure the connection is closed (after an
+     * alert where the engine produced one, or a 400 for plain HTTP) and the failure classified.
+     */
+    void handshake() throws TlsHandshakeException {
+        readLock.lock();
+        writeLock.lock();
+        try {
+            ByteBuffer sink = ByteBuffer.allocate(0); // handshake records decrypt to nothing
+            engine.beginHandshake();
+            HandshakeStatus hs = engine.getHandshakeStatus();
+            while (hs != HandshakeStatus.FINISHED && hs != HandshakeStatus.NOT_HANDSHAKING) {
+                hs = switch (hs) {
+                    case NEED_TASK -> runTasks();
+                    case NEED_WRAP -> wrapControl();
+                    case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> unwrapHandshake(sink);
+                    default -> throw new IllegalStateException(hs.toString());
+                };
+            }
+            SSLSession s = engine.getSession();
+            packetSize = Math.max(packetSize, s.getPacketBufferSize());
+            appSize = Math.max(appSize, s.getApplicationBufferSize());
+            session = describe(s);
+        } catch (Exception e) {
+            TlsHandshakeException failure = classify(e);
+            if (e instanceof SSLException && !(e instanceof TlsHandshakeException)) {
+                sendAlertQuietly();
+            }
+            close();
+            throw failure;
+        } finally {
+            releaseOut();
+            releaseIdleReadBuffers();
+            writeLock.unlock();
+            readLock.unlock();
+        }
+    }
+
+    private HandshakeStatus unwrapHandshake(ByteBuffer sink) throws IOException {
+        while (true) {
+            if (netIn == null || !netIn.hasRemaining()) {
+                if (!fill()) {
+                    throw new EOFException("peer closed during the TLS handshake");
+                }
+            }
+            if (hello == null) {
+                hello = ClientHello.peek(netIn); // once the first record is complete
+            }
+            SSLEngineResult r = engine.unwrap(netIn, appIn == null ? sink : appInForWriting());
+            if (appIn != null) {
+                appIn.flip();
+                dropAppInIfEmpty();
+            }
+            switch (r.getStatus()) {
+                case OK -> {
+                    return r.getHandshakeStatus() == HandshakeStatus.NEED_TASK ? runTasks() : r.getHandshakeStatus();
+                }
+                case BUFFER_UNDERFLOW -> {
+                    if (!fill()) {
+                        throw new EOFException("peer closed inside a TLS record during the handshake");
+                    }
+                }
+                case BUFFER_OVERFLOW -> appIn = pool.borrow(appSize).flip(); // application data with the last flight
+                case CLOSED -> throw new EOFException("peer sent close_notify during the TLS handshake");
+            }
+        }
+    }
+
+    private HandshakeStatus runTasks() {
+        Runnable task;
+        while ((task = engine.getDelegatedTask()) != null) {
+            task.run(); // CPU work (signatures, certificate checks) on this virtual thread
+        }
+        return engine.getHandshakeStatus();
+    }
+
+    /** The first byte tells TLS (a handshake record, 0x16) from plain HTTP (a method's capital letter). */
+    private void checkFirstByte(byte first) throws IOException {
+        if (first == 0x16) {
+            return;
+        }
+        if (first >= 'A' && first <= 'Z') {
+            answerPlaintext();
+            throw new TlsHandshakeException(Reason.PLAINTEXT_HTTP, "plain HTTP sent to the TLS port", null);
+        }
+        throw new TlsHandshakeException(Reason.NOT_TLS, String.format("first byte 0x%02x is not a TLS handshake record", first), null);
+    }
+
+    /** A clear 400 instead of a hang or an unreadable alert; then a lingering close (RFC 9112 §9.6). */
+    private void answerPlaintext() {
+        try {
+            inner.write(ByteBuffer.wrap(PLAINTEXT_ANSWER));
+            inner.shutdownOutput();
+            ByteBuffer discard = ByteBuffer.allocate(512);
+            for (int drained = 0; drained < PLAINTEXT_DRAIN_LIMIT; ) {
+                int n = inner.read(discard.clear());
+                if (n < 0) {
+                    break;
+                }
+                drained += n;
+            }
+        } catch (IOException ignored) {
+            // the answer is a courtesy; the connection closes either way (the heartbeat ends a slow drain)
+        }
+    }
+
+    private static byte[] plaintextAnswer() {
+        String body = "This port speaks HTTPS. Send the request again with https:// in the URL.\n";
+        return ("HTTP/1.1 400 Bad Request\r\n"
+                        + "Content-Type: text/plain; charset=utf-8\r\n"
+                        + "Content-Length: " + body.length() + "\r\n"
+                        + "Connection: close\r\n\r\n" + body)
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private TlsSession describe(SSLSession s) {
+        String alpn = engine.getApplicationProtocol();
+        String serverName = SniKeyManager.requestedHost(s);
+        if (serverName == null && hello != null) {
+            serverName = hello.serverName();
+        }
+        List<X509Certificate> peers = new ArrayList<>();
+        try {
+            for (Certificate c : s.getPeerCertificates()) {
+                peers.add((X509Certificate) c);
+            }
+        } catch (SSLPeerUnverifiedException none) {
+            // no client certificate
+        }
+        return new TlsSession(s.getProtocol(), s.getCipherSuite(), alpn == null || alpn.isEmpty() ? null : alpn,
+                serverName, List.copyOf(peers));
+    }
+
+    private TlsHandshakeException classify(Exception e) {
+        if (e instanceof TlsHandshakeException t) {
+            return t;
+        }
+        String message = String.valueOf(e.getMessage());
+        if (timedOut) {
+            return new TlsHandshakeException(Reason.TIMEOUT, "no TLS handshake within the timeout", e);
+        }
+        if (notes.rejectedServerName != null) {
+            return new TlsHandshakeException(Reason.UNRECOGNIZED_NAME, "no certificate for " + notes.rejectedServerName, e);
+        }
+        if (notes.unmatchedAlpn != null) {
+            return new TlsHandshakeException(Reason.NO_APPLICATION_PROTOCOL, "client offers ALPN " + notes.unmatchedAlpn, e);
+        }
+        int lowest = Arrays.asList(engine.getEnabledProtocols()).contains("TLSv1.2") ? ClientHello.TLS_1_2 : 0x0304;
+        if (hello != null && hello.maxVersion() < lowest) {
+            return new TlsHandshakeException(Reason.PROTOCOL_VERSION,
+                    "client offers at most " + ClientHello.versionName(hello.maxVersion()), e);
+        }
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            // The JDK's own text for a missing required certificate is the only signal it gives.
+            if (c instanceof TlsContext.ClientCertificateRejected || String.valueOf(c.getMessage()).contains("Empty client certificate chain")) {
+                return new TlsHandshakeException(Reason.CLIENT_CERTIFICATE, message, e);
+            }
+        }
+        if (e instanceof SSLException) {
+            return new TlsHandshakeException(Reason.TLS_ERROR, message, e);
+        }
+        return new TlsHandshakeException(Reason.CLOSED, message, e);
+    }
+
+    private void sendAlertQuietly() {
+        try {
+            if (!closed.get() && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+                wrapControl();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: the peer may be gone already
+        }
+    }
+
+    /** Called by the heartbeat: aborts the handshake once its deadline passed. */
+    boolean abortIfOverdue(long nowNanos) {
+        if (session == null && nowNanos - deadlineNanos >= 0) {
+            timedOut = true;
+            close();
+            return true;
+        }
+        return false;
+    }
+
+    /** The first record's hello as peeked, for logging; null if not seen or not parseable. */
+    ClientHello clientHello() {
+        return hello;
+    }
+
+    // ---- reading -----------------------------------------------------------------------------
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        requireHandshake();
+        readLock.lock();
+        try {
+            if (appIn != null) {
+                return drainAppIn(dst);
+            }
+            while (!inboundDone) {
+                if (netIn != null && netIn.hasRemaining()) {
+                    int n = unwrapInto(dst);
+                    if (n != NEED_MORE) {
+                        return n;
+                    }
+                }
+                if (netIn != null && !netIn.hasRemaining()) {
+                    pool.release(netIn); // wait for the next record with the header buffer only
+                    netIn = null;
+                }
+                if (!fill()) {
+                    return endOfInput();
+                }
+            }
+            return -1;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof SSLException) {
+                try {
+                    requestWrap(); // the engine's alert, if the socket still takes it
+                } catch (IOException | RuntimeException ignored) {
+                    // the original failure is what matters
+                }
+            }
+            close();
+            throw e;
+        } finally {
+            releaseIdleReadBuffers();
+            readLock.unlock();
+        }
+    }
+
+    /** Decrypts buffered records into dst: a byte count, -1 at close_notify, or NEED_MORE. */
+    private int unwrapInto(ByteBuffer dst) throws IOException {
+        int produced = 0;
+        while (netIn.hasRemaining()) {
+            SSLEngineResult r = engine.unwrap(netIn, dst);
+            afterUnwrap(r);
+            switch (r.getStatus()) {
+                case OK -> {
+                    produced += r.bytesProduced();
+                    if (!dst.hasRemaining()) {
+                        return produced;
+                    }
+                    if (r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
+                        throw new SSLException("TLS engine made no progress");
+                    }
+                }
+                case BUFFER_UNDERFLOW -> {
+                    return produced > 0 ? produced : NEED_MORE;
+                }
+                case BUFFER_OVERFLOW -> {
+                    if (produced > 0) {
+                        return produced;
+                    }
+                    return unwrapViaAppIn(dst); // dst is smaller than this record's plaintext
+                }
+                case CLOSED -> {
+                    inboundDone = true;
+                    return produced > 0 ? produced : -1;
+                }
+            }
+        }
+        return produced > 0 ? produced : NEED_MORE;
+    }
+
+    private int unwrapViaAppIn(ByteBuffer dst) throws IOException {
+        appIn = pool.borrow(appSize);
+        SSLEngineResult r = engine.unwrap(netIn, appIn);
+        appIn.flip();
+        afterUnwrap(r);
+        if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+            appSize = Math.max(appSize * 2, engine.getSession().getApplicationBufferSize());
+            pool.release(appIn);
+            appIn = null;
+            return unwrapViaAppIn(dst);
+        }
+        if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+            inboundDone = true;
+        }
+        if (!appIn.hasRemaining()) {
+            dropAppInIfEmpty();
+            return inboundDone ? -1 : NEED_MORE;
+        }
+        return drainAppIn(dst);
+    }
+
+    private void afterUnwrap(SSLEngineResult r) throws IOException {
+        HandshakeStatus hs = r.getHandshakeStatus();
+        if (hs == HandshakeStatus.NEED_TASK) {
+            hs = runTasks();
+        }
+        if (r.getStatus() == SSLEngineResult.Status.OK
+                && hs != HandshakeStatus.NOT_HANDSHAKING && hs != HandshakeStatus.FINISHED
+                && "TLSv1.2".equals(session.protocol())) {
+            throw new SSLException("TLS 1.2 renegotiation is not supported");
+        }
+        if (hs == HandshakeStatus.NEED_WRAP) {
+            requestWrap(); // TLS 1.3 KeyUpdate answer, or close_notify in reply
+        }
+    }
+
+    private int drainAppIn(ByteBuffer dst) {
+        int n = Math.min(dst.remaining(), appIn.remaining());
+        dst.put(dst.position(), appIn, appIn.position(), n).position(dst.position() + n);
+        appIn.position(appIn.position() + n);
+        dropAppInIfEmpty();
+        return n;
+    }
+
+    private ByteBuffer appInForWriting() {
+        return appIn.compact();
+    }
+
+    private void dropAppInIfEmpty() {
+        if (appIn != null && !appIn.hasRemaining()) {
+            pool.release(appIn);
+            appIn = null;
+        }
+    }
+
+    /**
+     * Reads more ciphertext into netIn. With nothing buffered it first waits on the 5-byte header
+     * buffer, so an idle connection parks without a record buffer. False at end of stream.
+     */
+    private boolean fill() throws IOException {
+        if (netIn == null) {
+            header.clear();
+            while (header.hasRemaining()) {
+                if (inner.read(header) < 0) {
+                    if (header.position() == 0) {
+                        return false;
+                    }
+                    throw new EOFException("connection closed inside a TLS record header");
+                }
+                if (!sawFirstByte) {
+                    sawFirstByte = true;
+                    checkFirstByte(header.get(0));
+                }
+            }
+            header.flip();
+            netIn = pool.borrow(packetSize);
+            netIn.put(header);
+            int recordLength = ((header.get(3) & 0xFF) << 8) | (header.get(4) & 0xFF);
+            if (recordLength == 0) {
+                netIn.flip(); // an empty record is complete already; do not wait for bytes that may not come
+                return true;
+            }
+        } else {
+            netIn.compact();
+            if (!netIn.hasRemaining()) {
+                int wanted = engine.getSession().getPacketBufferSize();
+                if (wanted <= netIn.capacity()) {
+                    throw new SSLException("TLS record larger than " + netIn.capacity() + " bytes");
+                }
+                packetSize = wanted;
+                ByteBuffer bigger = ByteBuffer.allocate(wanted);
+                bigger.put(netIn.flip());
+                pool.release(netIn);
+                netIn = bigger;
+            }
+        }
+        int n = inner.read(netIn);
+        netIn.flip();
+        return n >= 0; // EOF inside a record is a truncation: treated as end of stream
+    }
+
+    private int endOfInput() {
+        inboundDone = true;
+        try {
+            engine.closeInbound();
+        } catch (SSLException truncated) {
+            // TCP closed without close_notify: usual for HTTP clients; HTTP framing detects truncation
+        }
+        return -1;
+    }
+
+    private void releaseIdleReadBuffers() {
+        if (netIn != null && (!netIn.hasRemaining() || closed.get())) {
+            pool.release(netIn);
+            netIn = null;
+        }
+        if (appIn != null && closed.get()) {
+            pool.release(appIn);
+            appIn = null;
+        }
+    }
+
+    // ---- writing -----------------------------------------------------------------------------
+
+    @Override
+    public void write(ByteBuffer src) throws IOException {
+        write(new ByteBuffer[] {src});
+    }
+
+    @Override
+    public void write(ByteBuffer[] srcs) throws IOException {
+        requireHandshake();
+        writeLock.lock();
+        try {
+            if (outboundDone) {
+                throw new ClosedChannelException();
+            }
+            while (hasRemaining(srcs)) {
+                int n = 0;
+                while (n < MAX_GATHER && hasRemaining(srcs)) {
+                    SSLEngineResult r = wrapInto(srcs, n);
+                    if (r.bytesProduced() > 0) {
+                        n++;
+                    } else if (r.getStatus() == SSLEngineResult.Status.OK && r.bytesConsumed() == 0) {
+                        throw new SSLException("TLS engine will not wrap (renegotiation in progress?)");
+                    }
+                }
+                flush(n);
+            }
+            if (pendingWrap) {
+                pendingWrap = false;
+                if (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+                    wrapControl();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            close(); // the record stream is broken mid-way; nothing sensible can follow
+            throw e;
+        } finally {
+            releaseOut();
+            writeLock.unlock();
+        }
+        if (pendingWrap) {
+            requestWrap();
+        }
+    }
+
+    /** Wraps one record from srcs into out[slot], borrowing the buffer. */
+    private SSLEngineResult wrapInto(ByteBuffer[] srcs, int slot) throws IOException {
+        if (out[slot] == null) {
+            out[slot] = pool.borrow(packetSize);
+        }
+        SSLEngineResult r = engine.wrap(srcs, out[slot]);
+        switch (r.getStatus()) {
+            case OK -> {
+                if (r.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
+                    runTasks();
+                }
+            }
+            case BUFFER_OVERFLOW -> {
+                int wanted = engine.getSession().getPacketBufferSize();
+                if (wanted <= out[slot].capacity()) {
+                    throw new SSLException("TLS engine wants more than a " + wanted + "-byte record buffer");
+                }
+                packetSize = wanted;
+                pool.release(out[slot]);
+                out[slot] = null;
+                return wrapInto(srcs, slot);
+            }
+            case CLOSED -> {
+                if (r.bytesProduced() == 0) {
+                    throw new SSLException("TLS output is closed");
+                }
+            }
+            case BUFFER_UNDERFLOW -> throw new IllegalStateException("wrap cannot underflow");
+        }
+        return r;
+    }
+
+    /** Sends what the engine wants to send by itself: a handshake flight, KeyUpdate, alert or close_notify. */
+    private HandshakeStatus wrapControl() throws IOException {
+        int n = 0;
+        HandshakeStatus hs;
+        do {
+            if (n == MAX_GATHER) {
+                flush(n);
+                n = 0;
+            }
+            SSLEngineResult r = wrapInto(new ByteBuffer[] {NOTHING}, n);
+            hs = r.getHandshakeStatus() == HandshakeStatus.NEED_TASK ? engine.getHandshakeStatus() : r.getHandshakeStatus();
+            if (r.bytesProduced() > 0) {
+                n++;
+            } else if (hs == HandshakeStatus.NEED_WRAP && r.getStatus() != SSLEngineResult.Status.CLOSED) {
+                throw new SSLException("TLS engine made no progress wrapping");
+            }
+            if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+                break;
+            }
+        } while (hs == HandshakeStatus.NEED_WRAP);
+        flush(n);
+        return hs;
+    }
+
+    private void flush(int n) throws IOException {
+        if (n == 0) {
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            out[i].flip();
+        }
+        if (n == 1) {
+            inner.write(out[0]);
+        } else {
+            inner.write(n == MAX_GATHER ? out : Arrays.copyOf(out, n));
+        }
+        releaseOut();
+    }
+
+    private void releaseOut() {
+        for (int i = 0; i < MAX_GATHER; i++) {
+            if (out[i] != null) {
+                pool.release(out[i]);
+                out[i] = null;
+            }
+        }
+    }
+
+    /** From the read side: send what the engine wants to send now if no writer is busy, else leave it to the writer. */
+    private void requestWrap() throws IOException {
+        pendingWrap = true;
+        while (pendingWrap && writeLock.tryLock()) {
+            try {
+                if (pendingWrap) {
+                    pendingWrap = false;
+                    if (!closed.get() && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+                        wrapControl();
+                    }
+                }
+            } finally {
+                releaseOut();
+                writeLock.unlock();
+            }
+        }
+    }
+
+    private static boolean hasRemaining(ByteBuffer[] srcs) {
+        for (ByteBuffer b : srcs) {
+            if (b.hasRemaining()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- closing and facts -------------------------------------------------------------------
+
+    /** Sends close_notify, then half-closes the inner connection; reading stays possible (TLS 1.3 half-close). */
+    @Override
+    public void shutdownOutput() throws IOException {
+        writeLock.lock();
+        try {
+            if (outboundDone || closed.get()) {
+                return;
+            }
+            outboundDone = true;
+            engine.closeOutbound();
+            if (session != null && !engine.isOutboundDone()) {
+                wrapControl();
+            }
+            inner.shutdownOutput();
+        } finally {
+            releaseOut();
+            writeLock.unlock();
+        }
+    }
+
+    private void requireHandshake() {
+        if (session == null) {
+            throw new IllegalStateException("the TLS handshake has not completed");
+        }
+    }
+
+    /** Facts about the session; null until the handshake completed. */
+    @Override
+    public TlsSession tls() {
+        return session;
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return inner.localAddress();
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return inner.remoteAddress();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed.get() && inner.isOpen();
+    }
+
+    /** Aborts: closes the inner connection without close_notify, waking a blocked reader and writer. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            inner.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        TlsSession s = session;
+        return "TlsConnection[" + inner.remoteAddress() + (s == null ? ", handshaking" : ", " + s.protocol() + ", " + s.cipherSuite()) + "]";
+    }
+}
