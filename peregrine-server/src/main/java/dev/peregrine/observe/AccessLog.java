@@ -31,8 +31,8 @@ import java.util.function.Function;
  *
  * The default line is the Common Log Format (so CLF tools read its first seven fields) with
  * the handler's duration appended. Bytes are those the handler wrote to the body, counted by
- * wrapping the response; {@code -} when none (CLF's convention, which also covers HEAD, whose
- * body the server drops). The duration ends when the handler returns, which for a body that
+ * wrapping the response; {@code -} when none (CLF's convention) and always for HEAD, whose
+ * body the server drops. The duration ends when the handler returns, which for a body that
  * fit the response buffer is before its last bytes reach the socket.
  *
  * <p>If the handler throws before committing, the line says 500 — what the server then sends.
@@ -119,8 +119,10 @@ public final class AccessLog implements Filter {
             failed = false;
         } finally {
             int status = failed && !response.isCommitted() ? 500 : response.status();
+            // A HEAD handler may write the body it would send; the server drops it, so log none.
+            long bytes = request.method().equals("HEAD") ? 0 : counting.bytes();
             Entry entry = new Entry(time, address(request.remoteAddress()), request.method(), request.target(),
-                    request.protocol().text(), status, counting.bytes(), System.nanoTime() - start);
+                    request.protocol().text(), status, bytes, System.nanoTime() - start);
             try {
                 sink.accept(format.apply(entry));
             } catch (RuntimeException e) {

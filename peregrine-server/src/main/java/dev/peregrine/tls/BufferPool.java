@@ -2,6 +2,7 @@ package dev.peregrine.tls;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Heap buffers of one TLS record's size, lent to a connection only while it moves bytes. Heap,
@@ -16,6 +17,8 @@ final class BufferPool {
 
     private final int size;
     private final ArrayBlockingQueue<ByteBuffer> free;
+    /** Borrowed and not yet released (dropped ones of aborted connections included): a gauge for tests and metrics. */
+    private final LongAdder outstanding = new LongAdder();
 
     BufferPool(int size, int retained) {
         this.size = size;
@@ -28,6 +31,7 @@ final class BufferPool {
 
     /** A cleared buffer of at least {@code min} bytes. */
     ByteBuffer borrow(int min) {
+        outstanding.increment();
         if (min <= size) {
             ByteBuffer b = free.poll();
             return b != null ? b.clear() : ByteBuffer.allocate(size);
@@ -36,9 +40,17 @@ final class BufferPool {
     }
 
     void release(ByteBuffer b) {
-        if (b != null && b.capacity() == size) {
+        if (b == null) {
+            return;
+        }
+        outstanding.decrement();
+        if (b.capacity() == size) {
             free.offer(b.clear());
         }
+    }
+
+    long outstanding() {
+        return outstanding.sum();
     }
 
     int retainedCount() {

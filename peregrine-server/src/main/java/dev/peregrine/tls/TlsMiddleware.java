@@ -127,6 +127,10 @@ public final class TlsMiddleware {
         return options().applicationProtocols();
     }
 
+    BufferPool pool() {
+        return pool;
+    }
+
     public Stats stats() {
         Map<Reason, Long> byReason = new EnumMap<>(Reason.class);
         long total = 0;

@@ -56,6 +56,12 @@ class AccessLogTest {
     }
 
     @Test
+    void headBodyIsNotCounted() throws Exception {
+        run((req, res) -> res.send("the body the server drops"), FakeRequest.head("/"));
+        assertThat(lines.getFirst()).contains("\"HEAD / HTTP/1.1\" 200 - ");
+    }
+
+    @Test
     void failureBeforeCommitIsLoggedAs500AndRethrown() {
         assertThatThrownBy(() -> run((req, res) -> {
             throw new IllegalStateException("boom");
