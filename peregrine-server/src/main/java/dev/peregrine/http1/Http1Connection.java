@@ -84,6 +84,8 @@ public final class Http1Connection implements ProtocolConnection {
     private boolean continuePending;
     /** Set when the connection idled past the park delay and goes to the idle parker thread-less. */
     private boolean parked;
+    /** A read or write on the transport failed: the peer is gone, whatever the handler then throws. */
+    private boolean transportFailed;
     private long idleDeadlineNanos;
 
     public Http1Connection(long id, Connection transport, ServerContext context) {
@@ -123,6 +125,8 @@ public final class Http1Connection implements ProtocolConnection {
             flush();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "connection " + id + " closed: " + e);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "connection " + id + " failed", e);
         } finally {
             releaseBuffer(true);
             if (!parked) {
@@ -205,21 +209,29 @@ public final class Http1Connection implements ProtocolConnection {
         state.headRead(body.hasBody(), head.keepAlive() && !stopRequested);
         context.metrics().requestHandled();
 
+        boolean complete = false;
         Throwable failure = null;
         try {
             context.handler().handle(request, response);
+            if (response.upgraded() == null) {
+                // Inside the try: a field the handler set may be refused only now, when the head is written.
+                complete = response.finish();
+            }
         } catch (Throwable t) {
             failure = t;
         }
-        if (failure != null && !handleFailure(failure)) {
-            return false;
+        if (failure != null) {
+            if (!handleFailure(failure)) {
+                return false;
+            }
+            complete = true;
         }
         Upgraded upgraded = response.upgraded();
         if (upgraded != null) {
             runUpgrade(upgraded);
             return false;
         }
-        if (!response.finish()) {
+        if (!complete) {
             LOG.log(System.Logger.Level.WARNING, "connection " + id + ": response to " + request
                     + " ended before its Content-Length; aborting so the client sees it incomplete");
             return false;
@@ -244,6 +256,11 @@ public final class Http1Connection implements ProtocolConnection {
                 response.sendError(bad.status(), reasonText(bad.status()));
                 flush();
             }
+            return false;
+        }
+        if (transportFailed) {
+            // The client went away (reset, broken pipe): not the handler's fault, nothing to answer.
+            LOG.log(System.Logger.Level.DEBUG, () -> "connection " + id + ": client gone during " + request + ": " + t);
             return false;
         }
         context.metrics().handlerError();
@@ -328,13 +345,16 @@ public final class Http1Connection implements ProtocolConnection {
             }
             try {
                 n = idleRead(view);
+            } catch (IOException e) {
+                transportFailed = true;
+                throw e;
             } finally {
                 if (!WAITING.compareAndSet(this, IDLE, BUSY)) {
                     n = -1; // stop or timeout won the race: this connection is closing
                 }
             }
         } else {
-            n = transport.read(view);
+            n = transportRead(view);
         }
         if (n > 0) {
             lim += n;
@@ -426,7 +446,7 @@ public final class Http1Connection implements ProtocolConnection {
 
     /** Reads body bytes straight into the handler's array, bypassing the buffer. */
     int readDirect(byte[] dst, int off, int len) throws IOException {
-        int n = timedBodyRead(() -> transport.read(ByteBuffer.wrap(dst, off, len)));
+        int n = timedBodyRead(() -> transportRead(ByteBuffer.wrap(dst, off, len)));
         if (n < 0) {
             throw endOfBody();
         }
@@ -544,18 +564,37 @@ public final class Http1Connection implements ProtocolConnection {
             return;
         }
         ByteBuffer data = ByteBuffer.wrap(b, off, len);
-        if (out.size() == 0) {
-            transport.write(data);
-        } else {
-            transport.write(new ByteBuffer[] {outView(), data});
-            out.clear();
+        try {
+            if (out.size() == 0) {
+                transport.write(data);
+            } else {
+                transport.write(new ByteBuffer[] {outView(), data});
+                out.clear();
+            }
+        } catch (IOException e) {
+            transportFailed = true;
+            throw e;
         }
     }
 
     void flush() throws IOException {
         if (out.size() > 0) {
-            transport.write(outView());
+            try {
+                transport.write(outView());
+            } catch (IOException e) {
+                transportFailed = true;
+                throw e;
+            }
             out.clear();
+        }
+    }
+
+    private int transportRead(ByteBuffer dst) throws IOException {
+        try {
+            return transport.read(dst);
+        } catch (IOException e) {
+            transportFailed = true;
+            throw e;
         }
     }
 

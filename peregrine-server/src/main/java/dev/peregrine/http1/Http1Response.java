@@ -74,8 +74,9 @@ final class Http1Response implements Response {
 
     @Override
     public Response status(int status) {
-        if (status < 100 || status > 599) {
-            throw new IllegalArgumentException("status must be 100-599: " + status);
+        if (status < 200 || status > 599) {
+            // 1xx are interim answers, not a response a handler can end with; 101 goes through upgrade().
+            throw new IllegalArgumentException("status must be 200-599 (use upgrade() for 101): " + status);
         }
         checkNotCommitted();
         this.status = status;
@@ -141,10 +142,37 @@ final class Http1Response implements Response {
         return status >= 200 && status != 204 && status != 304;
     }
 
-    /** Writes the head into the connection's output: status line, fields, Date, framing. */
+    /**
+     * Writes the head into the connection's output: status line, fields, Date, framing. All or
+     * nothing: a field the writer refuses (CR/LF injection, a bad name, a bad Content-Length)
+     * leaves the response uncommitted and the output as it was, so the handler's failure can
+     * still become a clean 500 and earlier pipelined responses are not disturbed.
+     */
     private void commit(boolean complete) throws IOException {
-        committed = true;
         WriteBuffer out = connection.out();
+        int mark = out.size();
+        long declared = contentLength;
+        try {
+            writeHead(out, complete);
+        } catch (RuntimeException e) {
+            out.truncate(mark);
+            contentLength = declared;
+            framing = null;
+            throw e;
+        }
+        committed = true;
+        if (status != 101) {
+            connection.responseHeadWritten(framing != Framing.NONE);
+        }
+        if (pending.size() > 0) {
+            byte[] p = pending.array();
+            int n = pending.size();
+            pending.clear();
+            emit(p, 0, n);
+        }
+    }
+
+    private void writeHead(WriteBuffer out, boolean complete) {
         if (status == 101) {
             framing = Framing.NONE;
             ResponseHeadWriter.statusLine(out, 101, null);
@@ -197,13 +225,6 @@ final class Http1Response implements Response {
         ResponseHeadWriter.end(out);
         if (headRequest) {
             framing = Framing.NONE;
-        }
-        connection.responseHeadWritten(framing != Framing.NONE);
-        if (pending.size() > 0) {
-            byte[] p = pending.array();
-            int n = pending.size();
-            pending.clear();
-            emit(p, 0, n);
         }
     }
 

@@ -181,10 +181,12 @@ final class RequestBodyStream extends InputStream {
         long saved = maxBytes;
         maxBytes = -1; // draining is bounded by the drain limit, not the body limit
         byte[] scratch = connection.scratch();
+        // Bytes already in the buffer cost nothing to skip: the limit is on what must still be read.
+        long budget = limit + connection.buffered();
         long drained = 0;
         try {
             while (!ended) {
-                if (mode == Mode.FIXED && remaining - connection.buffered() > limit - drained) {
+                if (mode == Mode.FIXED && remaining > budget - drained) {
                     return false;
                 }
                 int n = read(scratch, 0, scratch.length);
@@ -192,7 +194,7 @@ final class RequestBodyStream extends InputStream {
                     break;
                 }
                 drained += n;
-                if (drained > limit) {
+                if (drained > budget) {
                     return false;
                 }
             }

@@ -134,8 +134,11 @@ public record KeyMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
 
     /** True when {@code key} is the private half of {@code publicKey}: RSA by modulus, others by a test signature. */
     static boolean keyMatches(PrivateKey key, PublicKey publicKey) {
-        if (key instanceof RSAKey rsa && publicKey instanceof RSAKey pub) {
-            return rsa.getModulus().equals(pub.getModulus());
+        if (key instanceof RSAKey rsa) {
+            return publicKey instanceof RSAKey pub && rsa.getModulus().equals(pub.getModulus());
+        }
+        if (publicKey instanceof RSAKey) {
+            return false;
         }
         String algorithm = switch (key.getAlgorithm()) {
             case "EC" -> "SHA256withECDSA";

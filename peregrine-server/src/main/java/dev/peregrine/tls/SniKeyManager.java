@@ -26,19 +26,26 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * default. Immutable: a reload builds a new one inside a new SSLContext, so a handshake never
  * sees a certificate from one generation and a key from another.
  *
+ * <p>Each per-certificate SSLContext gets a view {@link #boundTo bound} to its own alias, used
+ * when the JDK asks without an SNI name in sight: restoring a stateless session ticket it asks
+ * for the certificate again before the handshake session exists, and must get the ticket's.
+ *
  * <p>Aliases are {@code "default"} and {@code "sni:" + pattern}.
  */
 final class SniKeyManager extends X509ExtendedKeyManager {
 
     static final String DEFAULT_ALIAS = "default";
-    private static final String SNI_PREFIX = "sni:";
+    static final String SNI_PREFIX = "sni:";
 
     private final Map<String, KeyMaterial> byAlias;
-    private final Map<String, String> exact = new HashMap<>(); // host -> alias
-    private final Map<String, String> wildcard = new HashMap<>(); // parent domain -> alias
+    private final Map<String, String> exact; // host -> alias
+    private final Map<String, String> wildcard; // parent domain -> alias
     private final boolean rejectUnknown;
+    private final String boundAlias;
 
     SniKeyManager(KeyMaterial defaultMaterial, Map<String, KeyMaterial> byPattern, boolean rejectUnknown) {
+        Map<String, String> exact = new HashMap<>();
+        Map<String, String> wildcard = new HashMap<>();
         Map<String, KeyMaterial> aliases = new HashMap<>();
         aliases.put(DEFAULT_ALIAS, defaultMaterial);
         byPattern.forEach((pattern, material) -> {
@@ -50,7 +57,26 @@ final class SniKeyManager extends X509ExtendedKeyManager {
             }
         });
         this.byAlias = Map.copyOf(aliases);
+        this.exact = Map.copyOf(exact);
+        this.wildcard = Map.copyOf(wildcard);
         this.rejectUnknown = rejectUnknown;
+        this.boundAlias = DEFAULT_ALIAS;
+    }
+
+    private SniKeyManager(SniKeyManager all, String boundAlias) {
+        this.byAlias = all.byAlias;
+        this.exact = all.exact;
+        this.wildcard = all.wildcard;
+        this.rejectUnknown = all.rejectUnknown;
+        this.boundAlias = boundAlias;
+    }
+
+    /** The same certificates, answering {@code alias} when a handshake shows no SNI name. */
+    SniKeyManager boundTo(String alias) {
+        if (!byAlias.containsKey(alias)) {
+            throw new IllegalArgumentException(alias);
+        }
+        return new SniKeyManager(this, alias);
     }
 
     /** The alias whose certificate covers {@code host}, or null. */
@@ -66,19 +92,24 @@ final class SniKeyManager extends X509ExtendedKeyManager {
     }
 
     /**
-     * An SNI matcher for {@code REJECT}: the JDK answers a name it refuses with an
-     * {@code unrecognized_name} alert before any certificate is chosen. {@code onReject} learns the name.
+     * An SNI matcher installed on every engine. It tells {@code onName} the name this very
+     * handshake asks for (a resumed session's stored name may differ), and with {@code REJECT}
+     * refuses unknown names: the JDK then sends {@code unrecognized_name}. Having a matcher also
+     * makes the JDK refuse to resume a session made for another name (RFC 6066 §3), which it
+     * checks only when matchers exist.
      */
-    SNIMatcher rejectingMatcher(Consumer<String> onReject) {
+    SNIMatcher matcher(Consumer<String> onName, Consumer<String> onReject) {
         return new SNIMatcher(StandardConstants.SNI_HOST_NAME) {
             @Override
             public boolean matches(SNIServerName name) {
                 String host = hostName(name);
+                onName.accept(host);
                 boolean known = host != null && aliasFor(host) != null;
-                if (!known) {
+                if (!known && rejectUnknown) {
                     onReject.accept(host);
+                    return false;
                 }
-                return known;
+                return true;
             }
         };
     }
@@ -107,7 +138,7 @@ final class SniKeyManager extends X509ExtendedKeyManager {
 
     private String choose(String keyType, SSLSession handshakeSession) {
         String host = requestedHost(handshakeSession);
-        String alias = host == null ? DEFAULT_ALIAS : aliasFor(host);
+        String alias = host == null ? boundAlias : aliasFor(host);
         if (alias == null) {
             if (rejectUnknown) {
                 return null;

@@ -54,7 +54,9 @@ public final class TlsConnection implements Connection {
     private static final int PLAINTEXT_DRAIN_LIMIT = 64 * 1024;
 
     private final Connection inner;
-    private final SSLEngine engine;
+    private final TlsContext.Generation generation;
+    /** Created once the ClientHello is read (its SNI picks the SSLContext); set before {@link #session}. */
+    private SSLEngine engine;
     private final BufferPool pool;
     private final TlsContext.HandshakeNotes notes;
     private final long deadlineNanos;
@@ -80,14 +82,14 @@ public final class TlsConnection implements Connection {
     private final ByteBuffer[] out = new ByteBuffer[MAX_GATHER];
     private boolean outboundDone;
 
-    TlsConnection(Connection inner, SSLEngine engine, BufferPool pool, TlsContext.HandshakeNotes notes, long deadlineNanos) {
+    TlsConnection(Connection inner, TlsContext.Generation generation, BufferPool pool, long deadlineNanos) {
         this.inner = inner;
-        this.engine = engine;
+        this.generation = generation;
         this.pool = pool;
-        this.notes = notes;
+        this.notes = new TlsContext.HandshakeNotes();
         this.deadlineNanos = deadlineNanos;
-        this.packetSize = Math.max(pool.bufferSize(), engine.getSession().getPacketBufferSize());
-        this.appSize = Math.max(pool.bufferSize(), engine.getSession().getApplicationBufferSize());
+        this.packetSize = pool.bufferSize();
+        this.appSize = pool.bufferSize();
     }
 
     // ---- handshake ---------------------------------------------------------------------------
@@ -101,6 +103,9 @@ public final class TlsConnection implements Connection {
         writeLock.lock();
         try {
             ByteBuffer sink = ByteBuffer.allocate(0); // handshake records decrypt to nothing
+            readFirstRecord();
+            hello = ClientHello.peek(netIn);
+            engine = generation.newEngine(hello == null ? null : hello.serverName(), notes);
             engine.beginHandshake();
             HandshakeStatus hs = engine.getHandshakeStatus();
             while (hs != HandshakeStatus.FINISHED && hs != HandshakeStatus.NOT_HANDSHAKING) {
@@ -137,9 +142,6 @@ public final class TlsConnection implements Connection {
                     throw new EOFException("peer closed during the TLS handshake");
                 }
             }
-            if (hello == null) {
-                hello = ClientHello.peek(netIn); // once the first record is complete
-            }
             SSLEngineResult r = engine.unwrap(netIn, appIn == null ? sink : appInForWriting());
             if (appIn != null) {
                 appIn.flip();
@@ -156,6 +158,19 @@ public final class TlsConnection implements Connection {
                 }
                 case BUFFER_OVERFLOW -> appIn = pool.borrow(appSize).flip(); // application data with the last flight
                 case CLOSED -> throw new EOFException("peer sent close_notify during the TLS handshake");
+            }
+        }
+    }
+
+    /** Reads until the first record is complete (or would not fit a record buffer: the engine will judge it). */
+    private void readFirstRecord() throws IOException {
+        if (!fill()) {
+            throw new EOFException("peer closed before sending anything");
+        }
+        int length = HEADER + (netIn.getShort(netIn.position() + 3) & 0xFFFF);
+        while (length <= netIn.capacity() && netIn.remaining() < length) {
+            if (!fill()) {
+                throw new EOFException("peer closed before completing its ClientHello");
             }
         }
     }
@@ -209,10 +224,7 @@ public final class TlsConnection implements Connection {
 
     private TlsSession describe(SSLSession s) {
         String alpn = engine.getApplicationProtocol();
-        String serverName = SniKeyManager.requestedHost(s);
-        if (serverName == null && hello != null) {
-            serverName = hello.serverName();
-        }
+        String serverName = notes.serverName; // this handshake's name, not a resumed session's
         List<X509Certificate> peers = new ArrayList<>();
         try {
             for (Certificate c : s.getPeerCertificates()) {
@@ -239,8 +251,7 @@ public final class TlsConnection implements Connection {
         if (notes.unmatchedAlpn != null) {
             return new TlsHandshakeException(Reason.NO_APPLICATION_PROTOCOL, "client offers ALPN " + notes.unmatchedAlpn, e);
         }
-        int lowest = Arrays.asList(engine.getEnabledProtocols()).contains("TLSv1.2") ? ClientHello.TLS_1_2 : 0x0304;
-        if (hello != null && hello.maxVersion() < lowest) {
+        if (hello != null && hello.maxVersion() < generation.lowestVersion()) {
             return new TlsHandshakeException(Reason.PROTOCOL_VERSION,
                     "client offers at most " + ClientHello.versionName(hello.maxVersion()), e);
         }
@@ -258,7 +269,7 @@ public final class TlsConnection implements Connection {
 
     private void sendAlertQuietly() {
         try {
-            if (!closed.get() && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+            if (!closed.get() && engine != null && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
                 wrapControl();
             }
         } catch (IOException | RuntimeException ignored) {
@@ -445,7 +456,7 @@ public final class TlsConnection implements Connection {
         } else {
             netIn.compact();
             if (!netIn.hasRemaining()) {
-                int wanted = engine.getSession().getPacketBufferSize();
+                int wanted = engine == null ? 0 : engine.getSession().getPacketBufferSize();
                 if (wanted <= netIn.capacity()) {
                     throw new SSLException("TLS record larger than " + netIn.capacity() + " bytes");
                 }

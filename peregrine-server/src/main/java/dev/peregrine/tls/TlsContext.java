@@ -25,10 +25,15 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * The live TLS configuration: one immutable {@link Generation} (options, SSLContext, key manager)
+ * The live TLS configuration: one immutable {@link Generation} (options, SSLContexts, key manager)
  * published through an AtomicReference. Reloading builds a complete new generation and swaps it
- * in; an engine is created from whatever generation is current when a connection arrives, so a
- * reload affects new handshakes only and never an established connection.
+ * in; a connection takes whatever generation is current when it arrives, so a reload affects new
+ * handshakes only and never an established connection.
+ *
+ * <p>A generation has one SSLContext per certificate (the default and each SNI entry), all with
+ * the same key manager: the ClientHello's SNI picks the context, so each certificate has its own
+ * session cache and ticket keys. Otherwise the JDK resumes a TLS 1.3 session made for one name
+ * under another (it checks names on resumption for TLS 1.2 only), which RFC 6066 §3 forbids.
  */
 final class TlsContext {
 
@@ -39,14 +44,56 @@ final class TlsContext {
 
     record Generation(
             TlsOptions options,
-            SSLContext sslContext,
+            Map<String, SSLContext> contextByAlias,
             SniKeyManager keys,
             String[] protocols,
             String[] cipherSuites,
-            Map<Path, FileStamp> stamps) {}
+            Map<Path, FileStamp> stamps) {
+
+        /** A server-mode engine for a ClientHello naming {@code sniHost} (null when absent or unparsed). */
+        SSLEngine newEngine(String sniHost, HandshakeNotes notes) {
+            String alias = sniHost == null ? null : keys.aliasFor(TlsOptions.normalizeHostName(sniHost));
+            SSLContext ctx = contextByAlias.get(alias == null ? SniKeyManager.DEFAULT_ALIAS : alias);
+            SSLEngine engine = ctx.createSSLEngine();
+            engine.setUseClientMode(false);
+            SSLParameters p = engine.getSSLParameters();
+            p.setProtocols(protocols);
+            p.setCipherSuites(cipherSuites);
+            p.setUseCipherSuitesOrder(true);
+            switch (options.clientAuth()) {
+                case OPTIONAL -> p.setWantClientAuth(true);
+                case REQUIRED -> p.setNeedClientAuth(true);
+                case NONE -> {}
+            }
+            p.setSNIMatchers(List.of(keys.matcher(name -> notes.serverName = name, name -> notes.rejectedServerName = name)));
+            engine.setSSLParameters(p);
+            List<String> alpn = options.applicationProtocols();
+            if (!alpn.isEmpty()) {
+                engine.setHandshakeApplicationProtocolSelector((e, offered) -> {
+                    if (offered.isEmpty()) {
+                        return ""; // the client does not use ALPN: go on without it
+                    }
+                    for (String ours : alpn) { // server preference, as RFC 7301 §3.2 allows
+                        if (offered.contains(ours)) {
+                            return ours;
+                        }
+                    }
+                    notes.unmatchedAlpn = List.copyOf(offered);
+                    return null; // RFC 7301: fatal no_application_protocol
+                });
+            }
+            return engine;
+        }
+
+        /** The oldest protocol version enabled, as a TLS version number. */
+        int lowestVersion() {
+            return List.of(protocols).contains("TLSv1.2") ? 0x0303 : 0x0304;
+        }
+    }
 
     /** What the JDK's callbacks learned about one handshake, for classifying a failure. */
     static final class HandshakeNotes {
+        volatile String serverName;
         volatile String rejectedServerName;
         volatile List<String> unmatchedAlpn;
     }
@@ -98,43 +145,6 @@ final class TlsContext {
         }
     }
 
-    /** A server-mode engine configured from the current generation. */
-    SSLEngine newEngine(HandshakeNotes notes) {
-        Generation g = current.get();
-        TlsOptions o = g.options();
-        SSLEngine engine = g.sslContext().createSSLEngine();
-        engine.setUseClientMode(false);
-        SSLParameters p = engine.getSSLParameters();
-        p.setProtocols(g.protocols());
-        p.setCipherSuites(g.cipherSuites());
-        p.setUseCipherSuitesOrder(true);
-        switch (o.clientAuth()) {
-            case OPTIONAL -> p.setWantClientAuth(true);
-            case REQUIRED -> p.setNeedClientAuth(true);
-            case NONE -> {}
-        }
-        if (o.unknownServerName() == TlsOptions.UnknownServerName.REJECT) {
-            p.setSNIMatchers(List.of(g.keys().rejectingMatcher(name -> notes.rejectedServerName = name)));
-        }
-        engine.setSSLParameters(p);
-        List<String> alpn = o.applicationProtocols();
-        if (!alpn.isEmpty()) {
-            engine.setHandshakeApplicationProtocolSelector((e, offered) -> {
-                if (offered.isEmpty()) {
-                    return ""; // the client does not use ALPN: go on without it
-                }
-                for (String ours : alpn) { // server preference, as RFC 7301 §3.2 allows
-                    if (offered.contains(ours)) {
-                        return ours;
-                    }
-                }
-                notes.unmatchedAlpn = List.copyOf(offered);
-                return null; // RFC 7301: fatal no_application_protocol
-            });
-        }
-        return engine;
-    }
-
     static Generation build(TlsOptions o) throws IOException, GeneralSecurityException {
         Map<Path, FileStamp> stamps = stamp(o); // before reading: a change during the read shows up next check
         KeyMaterial defaultMaterial = o.defaultCertificate().load();
@@ -157,15 +167,25 @@ final class TlsContext {
                 throw new GeneralSecurityException("no X509ExtendedTrustManager available");
             }
         }
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(new KeyManager[] {keys}, trust, null);
-        SSLParameters supported = ctx.getSupportedSSLParameters();
+        Map<String, SSLContext> contexts = new HashMap<>();
+        contexts.put(SniKeyManager.DEFAULT_ALIAS, newContext(keys, trust));
+        for (String pattern : byName.keySet()) {
+            String alias = SniKeyManager.SNI_PREFIX + pattern;
+            contexts.put(alias, newContext(keys.boundTo(alias), trust));
+        }
+        SSLParameters supported = contexts.get(SniKeyManager.DEFAULT_ALIAS).getSupportedSSLParameters();
         String[] protocols = intersect(o.protocols(), supported.getProtocols());
         String[] suites = intersect(o.cipherSuites(), supported.getCipherSuites());
         if (protocols.length == 0 || suites.length == 0) {
             throw new GeneralSecurityException("this JDK supports none of the configured TLS protocols or cipher suites");
         }
-        return new Generation(o, ctx, keys, protocols, suites, stamps);
+        return new Generation(o, Map.copyOf(contexts), keys, protocols, suites, stamps);
+    }
+
+    private static SSLContext newContext(SniKeyManager keys, TrustManager[] trust) throws GeneralSecurityException {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(new KeyManager[] {keys}, trust, null);
+        return ctx;
     }
 
     private static String[] intersect(List<String> wanted, String[] available) {

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import javax.net.ssl.SSLEngine;
 
 /**
  * TLS as connection middleware (Kestrel's HttpsConnectionMiddleware is the model): the server's
@@ -63,10 +62,9 @@ public final class TlsMiddleware {
      * connection's thread, never in the accept loop. On failure {@code raw} is closed.
      */
     public TlsConnection wrap(Connection raw) throws TlsHandshakeException {
-        TlsContext.HandshakeNotes notes = new TlsContext.HandshakeNotes();
-        SSLEngine engine = context.newEngine(notes);
-        long deadline = System.nanoTime() + context.current().options().handshakeTimeout().toNanos();
-        TlsConnection connection = new TlsConnection(raw, engine, pool, notes, deadline);
+        TlsContext.Generation generation = context.current();
+        long deadline = System.nanoTime() + generation.options().handshakeTimeout().toNanos();
+        TlsConnection connection = new TlsConnection(raw, generation, pool, deadline);
         handshaking.add(connection);
         try {
             connection.handshake();

@@ -137,6 +137,12 @@ public record TlsOptions(
         return wildcard ? "*." + rest : rest;
     }
 
+    /** A host name as SNI carries it, in the form of {@link #serverNames()} keys. */
+    static String normalizeHostName(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
+    }
+
     public static Builder builder() {
         return new Builder();
     }

@@ -94,6 +94,9 @@ class BadInputTest {
                 bad("Content-Length hex", 400, post("Content-Length: 0x5\r\n", "hello")),
                 bad("Content-Length empty", 400, post("Content-Length: \r\n", "")),
                 bad("Content-Length overflow", 400, post("Content-Length: 99999999999999999999999\r\n", "")),
+                bad("Content-Length with inner space", 400, post("Content-Length: 1 0\r\n", "0123456789")),
+                bad("chunked with parameters", 400, post("Transfer-Encoding: chunked;q=1\r\n", "0\r\n\r\n")),
+                bad("empty Transfer-Encoding", 400, post("Transfer-Encoding: \r\n", "")),
                 // ---- field lines (RFC 9112 §5, RFC 9110 §5.5) ----
                 bad("whitespace before colon", 400, "GET /bad HTTP/1.1\r\nHost: t\r\nX-Foo : bar\r\n\r\n"),
                 bad("obs-fold", 400, "GET /bad HTTP/1.1\r\nHost: t\r\nX-Foo: a\r\n  folded\r\n\r\n"),
@@ -104,11 +107,20 @@ class BadInputTest {
                 bad("NUL in a field value", 400, "GET /bad HTTP/1.1\r\nHost: t\r\nX-Foo: a\0b\r\n\r\n"),
                 bad("field name not a token", 400, "GET /bad HTTP/1.1\r\nHost: t\r\nX(Foo): a\r\n\r\n"),
                 bad("empty field name", 400, "GET /bad HTTP/1.1\r\nHost: t\r\n: a\r\n\r\n"),
+                bad("DEL in a field value", 400, "GET /bad HTTP/1.1\r\nHost: t\r\nX-Foo: a\u007fb\r\n\r\n"),
+                bad("field line without colon", 400, "GET /bad HTTP/1.1\r\nHost: t\r\nX-Foo\r\n\r\n"),
                 // ---- request line (RFC 9112 §3) ----
                 bad("control character in target", 400, "GET /a\u0001b HTTP/1.1\r\nHost: t\r\n\r\n"),
                 bad("DEL in target", 400, "GET /a\u007fb HTTP/1.1\r\nHost: t\r\n\r\n"),
                 bad("space inside target", 400, "GET /a b HTTP/1.1\r\nHost: t\r\n\r\n"),
                 bad("invalid method token", 400, "G@T /bad HTTP/1.1\r\nHost: t\r\n\r\n"),
+                bad("two spaces after the method", 400, "GET  /bad HTTP/1.1\r\nHost: t\r\n\r\n"),
+                bad("space after the version", 400, "GET /bad HTTP/1.1 \r\nHost: t\r\n\r\n"),
+                bad("missing version", 400, "GET /bad\r\nHost: t\r\n\r\n"),
+                bad("too many empty lines before the request line", 400, "\r\n".repeat(5) + "GET /bad HTTP/1.1\r\nHost: t\r\n\r\n"),
+                bad("absolute-form with userinfo", 400, "GET http://user@t/bad HTTP/1.1\r\nHost: t\r\n\r\n"),
+                bad("absolute-form without host", 400, "GET http:///bad HTTP/1.1\r\nHost: t\r\n\r\n"),
+                bad("CONNECT without a port", 400, "CONNECT t HTTP/1.1\r\nHost: t\r\n\r\n"),
                 bad("lower-case HTTP-version", 400, "GET /bad http/1.1\r\nHost: t\r\n\r\n"),
                 bad("asterisk target for GET", 400, "GET * HTTP/1.1\r\nHost: t\r\n\r\n"),
                 bad("missing Host in HTTP/1.1", 400, "GET /bad HTTP/1.1\r\nX-Foo: a\r\n\r\n"),
@@ -168,6 +180,49 @@ class BadInputTest {
     }
 
     @Order(2)
+    @Test
+    void badRequestPipelinedBehindGoodOnesIsAnsweredAfterThem() throws Exception {
+        try (RawClient c = RawClient.tcp(server.port())) {
+            c.send("GET /good1 HTTP/1.1\r\nHost: t\r\n\r\n"
+                    + "POST /good2 HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc"
+                    + "GET /bad HTTP/1.1\r\nHost: t\r\nX-Foo : bar\r\n\r\n"
+                    + SMUGGLED);
+            RawResponse first = c.readResponse();
+            assertThat(first.bodyText()).isEqualTo("ok 0");
+            assertThat(first.connectionClose()).isFalse();
+            assertThat(c.readResponse().bodyText()).isEqualTo("ok 3");
+            RawResponse bad = c.readResponse();
+            assertThat(bad.status()).isEqualTo(400);
+            assertThat(bad.connectionClose()).isTrue();
+            assertThat(c.readUntilClosed()).isEmpty();
+        }
+        assertThat(handled).doesNotContain("/smuggled");
+    }
+
+    @Order(2)
+    @Test
+    void everyLimitIsInclusive() throws Exception {
+        String line = "GET /" + "l".repeat(MAX_LINE - "GET / HTTP/1.1".length()) + " HTTP/1.1";
+        assertThat(line).hasSize(MAX_LINE);
+        String hostLine = "Host: t\r\n";
+        String bigField = "X-Big: " + "b".repeat(MAX_HEADER_BYTES - hostLine.length() - "X-Big: \r\n".length()) + "\r\n";
+        assertThat(hostLine.length() + bigField.length()).isEqualTo(MAX_HEADER_BYTES);
+        String body = "x".repeat(MAX_BODY);
+        try (RawClient c = RawClient.tcp(server.port())) {
+            assertThat(c.request(line + "\r\nHost: t\r\n\r\n").status()).as("request line at the limit").isEqualTo(200);
+            assertThat(c.request("GET /h HTTP/1.1\r\n" + hostLine + bigField + "\r\n").status())
+                    .as("header section at the limit").isEqualTo(200);
+            assertThat(c.request("GET /h HTTP/1.1\r\nHost: t\r\n" + manyHeaders(MAX_HEADERS - 1) + "\r\n").status())
+                    .as("header count at the limit").isEqualTo(200);
+            RawResponse fixed = c.request(post("Content-Length: " + MAX_BODY + "\r\n", body));
+            assertThat(fixed.bodyText()).as("body at the limit").isEqualTo("ok " + MAX_BODY);
+            RawResponse chunks = c.request(chunked(Integer.toHexString(MAX_BODY) + "\r\n" + body + "\r\n0\r\n\r\n"));
+            assertThat(chunks.bodyText()).as("chunked body at the limit").isEqualTo("ok " + MAX_BODY);
+            assertThat(chunks.connectionClose()).isFalse();
+        }
+    }
+
+    @Order(3)
     @Test
     void theServerStillServesAfterAllOfThem() throws Exception {
         try (RawClient c = RawClient.tcp(server.port())) {

@@ -100,6 +100,45 @@ class HttpClientTest {
                     res.body().flush();
                     throw new IllegalStateException("boom while streaming (expected by the test)");
                 })
+                .get("/header-injection", (req, res) -> {
+                    // A handler echoing request data into a header, then returning without a body.
+                    res.status(302);
+                    res.header("location", "/x\r\ninjected: yes");
+                })
+                .get("/header-injection-send", (req, res) -> {
+                    res.header("x-echo", "a\r\ninjected: yes");
+                    res.send("body");
+                })
+                .get("/interim-status", (req, res) -> {
+                    // 1xx is documented as unsupported outside upgrade(); the client must still get a final answer.
+                    res.status(Integer.parseInt(req.queryParam("s")));
+                    res.send("interim?");
+                })
+                .get("/bad-length-header", (req, res) -> {
+                    res.header("content-length", "abc");
+                    res.body().write("x".getBytes(StandardCharsets.UTF_8));
+                })
+                .post("/bytewise", (req, res) -> {
+                    InputStream in = req.body();
+                    CRC32 crc = new CRC32();
+                    long count = 0;
+                    for (int b; (b = in.read()) >= 0; ) {
+                        crc.update(b);
+                        count++;
+                    }
+                    res.send("bytes=" + count + " crc=" + crc.getValue());
+                })
+                .post("/duplex", (req, res) -> {
+                    // Echoes each piece as it arrives: the response streams while the request still does.
+                    res.contentLength(req.contentLength());
+                    InputStream in = req.body();
+                    OutputStream out = res.body();
+                    byte[] buf = new byte[1000];
+                    for (int n; (n = in.read(buf)) >= 0; ) {
+                        out.write(buf, 0, n);
+                        out.flush();
+                    }
+                })
                 .get("/short", (req, res) -> {
                     res.contentLength(10);
                     res.body().write("abc".getBytes(StandardCharsets.UTF_8));
@@ -288,6 +327,38 @@ class HttpClientTest {
         }
     }
 
+    @Test
+    void requestAndResponseBodiesInterleave() throws Exception {
+        // The client sends the next piece only after the previous one came back: a server that
+        // buffered the request or the response whole would deadlock here (and time out).
+        byte[] body = E2e.pattern(10 * 1000, 8);
+        try (RawClient raw = RawClient.tcp(server.port())) {
+            raw.send("POST /duplex HTTP/1.1\r\nHost: t\r\nContent-Length: " + body.length + "\r\n\r\n");
+            raw.send(body, 0, 1000);
+            RawResponse head = raw.readResponseHead();
+            assertThat(head.status()).isEqualTo(200);
+            assertThat(head.header("content-length")).isEqualTo(Integer.toString(body.length));
+            assertThat(raw.readExactly(1000)).isEqualTo(Arrays.copyOfRange(body, 0, 1000));
+            for (int off = 1000; off < body.length; off += 1000) {
+                raw.send(body, off, 1000);
+                assertThat(raw.readExactly(1000)).as("piece at %d", off).isEqualTo(Arrays.copyOfRange(body, off, off + 1000));
+            }
+            assertThat(raw.request("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n").bodyText()).isEqualTo("hello world");
+        }
+    }
+
+    @Test
+    void theJdkClientReusesOneKeepAliveConnection() throws Exception {
+        try (HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            long before = server.metrics().acceptedConnections();
+            for (int i = 0; i < 20; i++) {
+                HttpResponse<String> r = fresh.send(request("/users/" + i).GET().build(), BodyHandlers.ofString());
+                assertThat(r.body()).isEqualTo("user=" + i + " fields=null");
+            }
+            assertThat(server.metrics().acceptedConnections() - before).isEqualTo(1);
+        }
+    }
+
     // ---------------------------------------------------------------- handler failures
 
     @Test
@@ -346,7 +417,95 @@ class HttpClientTest {
         }
     }
 
+    @Test
+    void headerValueWithCrlfSetBeforeReturningGets500NotASplitResponse() throws Exception {
+        try (RawClient raw = RawClient.tcp(server.port())) {
+            raw.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\nGET /header-injection HTTP/1.1\r\nHost: t\r\n\r\n");
+            RawResponse first = raw.readResponse();
+            assertThat(first.bodyText()).as("the complete earlier response is never lost").isEqualTo("hello world");
+            RawResponse r = raw.readResponse();
+            assertThat(r.header("injected")).isNull();
+            assertThat(r.status()).as("the handler's response cannot be sent: 500 (Handler contract)").isEqualTo(500);
+        }
+    }
+
+    @Test
+    void headerValueWithCrlfSetBeforeSendGets500NotASplitResponse() throws Exception {
+        try (RawClient raw = RawClient.tcp(server.port())) {
+            RawResponse r = raw.request("GET /header-injection-send HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertThat(r.header("injected")).isNull();
+            assertThat(r.status()).isEqualTo(500);
+            assertThat(raw.request("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void headerValueWithCrlfIsNeverSentAsASecondHeader() throws Exception {
+        // Whatever else happens, response splitting must be impossible.
+        for (String path : new String[] {"/header-injection", "/header-injection-send"}) {
+            try (RawClient raw = RawClient.tcp(server.port())) {
+                raw.send("GET " + path + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+                String text = new String(raw.readUntilClosed(), StandardCharsets.ISO_8859_1);
+                assertThat(text).as(path).doesNotContain("injected");
+            }
+        }
+    }
+
+    @Test
+    void handlerSettingAnInformationalStatusStillLeadsToAFinalResponse() throws Exception {
+        for (String status : new String[] {"100", "102", "103"}) {
+            try (RawClient raw = RawClient.tcp(server.port())) {
+                raw.timeout(Duration.ofSeconds(3));
+                raw.send("GET /interim-status?s=" + status + " HTTP/1.1\r\nHost: t\r\n\r\n");
+                RawResponse r = raw.readResponse();
+                for (int i = 0; i < 3 && r.status() / 100 == 1; i++) {
+                    r = raw.readResponse(); // interim responses may precede the final one
+                }
+                assertThat(r.status()).as("final status after the handler set %s", status).isGreaterThanOrEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void invalidContentLengthHeaderSetByTheHandlerGets500() throws Exception {
+        try (RawClient raw = RawClient.tcp(server.port())) {
+            raw.send("GET /bad-length-header HTTP/1.1\r\nHost: t\r\n\r\n");
+            RawResponse r = raw.readResponseOrNull(false);
+            assertThat(r).as("a response, not a dropped connection").isNotNull();
+            assertThat(r.status()).isEqualTo(500);
+        }
+    }
+
+    @Test
+    void bodyReadOneByteAtATime() throws Exception {
+        byte[] body = E2e.pattern(50_000, 6);
+        HttpResponse<String> r = client.send(
+                request("/bytewise").POST(BodyPublishers.ofByteArray(body)).build(), BodyHandlers.ofString());
+        assertThat(r.body()).isEqualTo("bytes=50000 crc=" + crc(body));
+        HttpResponse<String> chunked = client.send(
+                request("/bytewise").POST(BodyPublishers.fromPublisher(new ChunkPublisher(body, 777))).build(),
+                BodyHandlers.ofString());
+        assertThat(chunked.body()).isEqualTo("bytes=50000 crc=" + crc(body));
+    }
+
     // ---------------------------------------------------------------- Expect: 100-continue
+
+    @Test
+    void expectContinueWithTheBodySentWithoutWaiting() throws Exception {
+        // A client may send the body without waiting for 100 (RFC 9110 §10.1.1); the 100 may still come.
+        try (RawClient raw = RawClient.tcp(server.port())) {
+            raw.send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\nhello"
+                    + "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+            RawResponse r = raw.readResponse();
+            if (r.status() == 100) {
+                r = raw.readResponse();
+            }
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.bodyText()).startsWith("bytes=5 ");
+            assertThat(raw.readResponse().bodyText()).isEqualTo("hello world");
+        }
+    }
+
 
     @Test
     void expectContinueWithTheJdkClient() throws Exception {

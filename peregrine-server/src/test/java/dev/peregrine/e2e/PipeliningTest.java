@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.peregrine.server.Server;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class PipeliningTest {
 
+    private static final int BIG = 40 * 1024;
+
     private static Server server;
 
     @BeforeAll
@@ -34,6 +37,31 @@ class PipeliningTest {
                 out.flush();
                 out.write("body".getBytes(StandardCharsets.UTF_8));
                 return;
+            }
+            if (req.path().startsWith("/status/")) {
+                // A body written to a 204 or 304 must never reach the wire (RFC 9110 §6.4.1).
+                res.status(Integer.parseInt(req.path().substring(8)));
+                res.body().write("must not be sent".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            if (req.path().startsWith("/big/")) {
+                byte[] body = E2e.pattern(BIG, Integer.parseInt(req.path().substring(5)));
+                if (req.query() != null) {
+                    // unknown length and a flush before the end: chunked
+                    res.body().write(body, 0, BIG / 2);
+                    res.body().flush();
+                    res.body().write(body, BIG / 2, BIG - BIG / 2);
+                } else {
+                    res.send(body);
+                }
+                return;
+            }
+            if (req.path().equals("/declared") && req.method().equals("HEAD")) {
+                res.contentLength(1234); // what a file server does for HEAD: the length, no body
+                return;
+            }
+            if (req.path().equals("/handler-close")) {
+                res.header("connection", "close");
             }
             if (req.method().equals("POST")) {
                 res.send(describe + " " + req.bodyString());
@@ -194,8 +222,9 @@ class PipeliningTest {
     @Test
     void headHasContentLengthButNoBody() throws Exception {
         try (RawClient c = connect()) {
-            // If any body byte followed the HEAD response, the GET response would not parse.
-            c.send("HEAD /h HTTP/1.1\r\nHost: t\r\n\r\n" + get("/h") + "HEAD /stream HTTP/1.1\r\nHost: t\r\n\r\n" + get("/z"));
+            // If any body byte followed a HEAD response, the next response would not parse.
+            c.send("HEAD /h HTTP/1.1\r\nHost: t\r\n\r\n" + get("/h") + "HEAD /stream HTTP/1.1\r\nHost: t\r\n\r\n"
+                    + get("/z") + "HEAD /declared HTTP/1.1\r\nHost: t\r\n\r\n" + get("/last"));
             RawResponse head = c.readResponse(true);
             assertThat(head.status()).isEqualTo(200);
             assertThat(head.header("content-length")).isEqualTo(Integer.toString("HEAD /h".length()));
@@ -206,6 +235,12 @@ class PipeliningTest {
             RawResponse headStream = c.readResponse(true);
             assertThat(headStream.status()).isEqualTo(200);
             assertThat(c.readResponse().bodyText()).isEqualTo("GET /z");
+
+            RawResponse declared = c.readResponse(true);
+            assertThat(declared.status()).isEqualTo(200);
+            assertThat(declared.header("content-length")).isEqualTo("1234");
+            assertThat(declared.connectionClose()).isFalse();
+            assertThat(c.readResponse().bodyText()).isEqualTo("GET /last");
         }
     }
 
@@ -239,6 +274,93 @@ class PipeliningTest {
             c.send("POST /a HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nok\r\n" + get("/b"));
             assertThat(c.readResponse().bodyText()).isEqualTo("POST /a ok");
             assertThat(c.readResponse().bodyText()).isEqualTo("GET /b");
+        }
+    }
+
+    @Test
+    void bodyOfA204Or304NeverReachesTheWire() throws Exception {
+        try (RawClient c = connect()) {
+            c.send(get("/status/204") + get("/status/304") + get("/after"));
+            RawResponse noContent = c.readResponse();
+            assertThat(noContent.status()).isEqualTo(204);
+            assertThat(noContent.header("transfer-encoding")).isNull();
+            assertThat(noContent.header("content-length")).isNull();
+            assertThat(c.readResponse().status()).isEqualTo(304);
+            // if any body byte had been sent, this response would not parse
+            assertThat(c.readResponse().bodyText()).isEqualTo("GET /after");
+        }
+    }
+
+    @Test
+    void pipelinedResponsesLargerThanTheResponseBuffer() throws Exception {
+        StringBuilder batch = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            batch.append(get("/big/" + i + (i % 2 == 0 ? "" : "?chunked")));
+        }
+        try (RawClient c = connect()) {
+            c.send(batch.toString());
+            for (int i = 0; i < 10; i++) {
+                RawResponse r = c.readResponse();
+                assertThat(r.framing()).isEqualTo(i % 2 == 0 ? RawResponse.Framing.LENGTH : RawResponse.Framing.CHUNKED);
+                assertThat(r.body()).as("response %d", i).isEqualTo(E2e.pattern(BIG, i));
+            }
+        }
+    }
+
+    @Test
+    void headerSectionLargerThanTheReadBufferIsAccepted() throws Exception {
+        String cookie = "c=" + "k".repeat(20 * 1024); // under the 32 KiB default, over the 16 KiB buffer
+        try (RawClient c = connect()) {
+            // Small requests first, so the large head starts in the middle of a partly used buffer.
+            c.send(get("/s0") + get("/s1") + get("/s2")
+                    + "GET /cookie HTTP/1.1\r\nHost: t\r\nCookie: " + cookie + "\r\n\r\n" + get("/small"));
+            for (int i = 0; i < 3; i++) {
+                assertThat(c.readResponse().bodyText()).isEqualTo("GET /s" + i);
+            }
+            assertThat(c.readResponse().bodyText()).isEqualTo("GET /cookie");
+            assertThat(c.readResponse().bodyText()).isEqualTo("GET /small");
+            assertThat(c.request("GET /again HTTP/1.1\r\nHost: t\r\nCookie: " + cookie + "\r\n\r\n").bodyText())
+                    .isEqualTo("GET /again");
+        }
+    }
+
+    @Test
+    void halfClosedClientStillGetsEveryResponse() throws Exception {
+        // A client may shut down its sending side after its last request (RFC 9112 §9.6).
+        try (RawClient c = connect()) {
+            c.send(get("/h1") + "POST /h2 HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nhi" + get("/h3"));
+            c.shutdownOutput();
+            assertThat(c.readResponse().bodyText()).isEqualTo("GET /h1");
+            assertThat(c.readResponse().bodyText()).isEqualTo("POST /h2 hi");
+            assertThat(c.readResponse().bodyText()).isEqualTo("GET /h3");
+            assertThat(c.readUntilClosed()).isEmpty();
+        }
+    }
+
+    @Test
+    void connectionCloseSetByTheHandlerIsHonoured() throws Exception {
+        try (RawClient c = connect()) {
+            c.send(get("/handler-close") + get("/not-answered"));
+            RawResponse r = c.readResponse();
+            assertThat(r.bodyText()).isEqualTo("GET /handler-close");
+            assertThat(r.connectionClose()).isTrue();
+            assertThat(r.headerValues("connection")).hasSize(1);
+            assertThat(c.readUntilClosed()).isEmpty();
+        }
+    }
+
+    @Test
+    void everyByteInItsOwnSegment() throws Exception {
+        // Heads, chunk lines, chunk data and trailers all split at every possible byte.
+        byte[] bytes = RawClient.latin1("POST /bytes HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "3;x=\"y\"\r\nabc\r\n2\r\nde\r\n0\r\nX-T: 1\r\n\r\n" + get("/tail"));
+        try (RawClient c = connect()) {
+            for (int i = 0; i < bytes.length; i++) {
+                c.send(bytes, i, 1);
+                c.awaitReadable(Duration.ofMillis(1)); // a pause, so most bytes leave as separate segments
+            }
+            assertThat(c.readResponse().bodyText()).isEqualTo("POST /bytes abcde");
+            assertThat(c.readResponse().bodyText()).isEqualTo("GET /tail");
         }
     }
 }

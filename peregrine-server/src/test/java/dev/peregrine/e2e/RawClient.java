@@ -179,6 +179,17 @@ final class RawClient implements AutoCloseable {
         return readRest(statusLine, headRequest, deadline);
     }
 
+    /**
+     * Reads only the status line and header fields of the next response and leaves its body
+     * unread, for tests that interleave reading a streamed body with sending more request bytes.
+     * The returned response has an empty body.
+     */
+    RawResponse readResponseHead() throws IOException {
+        long deadline = deadline();
+        String statusLine = readLine(deadline, "status line");
+        return readRest(statusLine, true, deadline);
+    }
+
     /** Reads exactly {@code n} bytes (e.g. echoed data after a 101). */
     byte[] readExactly(int n) throws IOException {
         long deadline = deadline();
@@ -439,6 +450,16 @@ final class RawClient implements AutoCloseable {
 
     private long deadline() {
         return System.nanoTime() + timeoutNanos;
+    }
+
+    /** Closes with an RST instead of a FIN (SO_LINGER 0): the abrupt end of a crashed client. */
+    void abort() {
+        try {
+            channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+        } catch (IOException ignored) {
+            // already closed: nothing to reset
+        }
+        close();
     }
 
     @Override

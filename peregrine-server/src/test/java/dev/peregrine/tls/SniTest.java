@@ -26,7 +26,7 @@ class SniTest {
     static SelfSignedCertificate api;
     static SelfSignedCertificate wildcard;
     static SelfSignedCertificate rsa;
-    static SSLContext client;
+    static List<java.security.cert.X509Certificate> all;
 
     @BeforeAll
     static void certificates() throws Exception {
@@ -37,7 +37,15 @@ class SniTest {
         rsaKeys.initialize(2048);
         rsa = SelfSignedCertificate.generate(SelfSignedCertificate.Spec.server("rsa.example.test", List.of("rsa.example.test"), List.of())
                 .withKeyPair(rsaKeys.generateKeyPair()));
-        client = TlsTesting.clientContext(List.of(fallback.certificate(), api.certificate(), wildcard.certificate(), rsa.certificate()), null);
+        all = List.of(fallback.certificate(), api.certificate(), wildcard.certificate(), rsa.certificate());
+    }
+
+    /**
+     * A fresh client each time: a JDK client caches sessions by IP and port and, resuming one,
+     * re-sends that session's SNI name whatever it was asked to send.
+     */
+    static SSLContext client() throws Exception {
+        return TlsTesting.clientContext(all, null);
     }
 
     static TlsOptions.Builder options() {
@@ -51,19 +59,19 @@ class SniTest {
     @Test
     void picksTheCertificateByName() throws Exception {
         try (TestServer server = TestServer.start(options().build(), TestServer.ECHO)) {
-            try (SSLSocket s = connect(client, server.port(), sni("api.example.test"))) {
+            try (SSLSocket s = connect(client(), server.port(), sni("api.example.test"))) {
                 assertThat(peerLeaf(s)).isEqualTo(api.certificate());
                 assertThat(roundTrip(s, "x")).isEqualTo("x");
                 assertThat(server.sessions.poll(30, TimeUnit.SECONDS).serverName()).isEqualTo("api.example.test");
             }
-            try (SSLSocket s = connect(client, server.port(), sni("a.wild.example.test"))) {
+            try (SSLSocket s = connect(client(), server.port(), sni("a.wild.example.test"))) {
                 assertThat(peerLeaf(s)).isEqualTo(wildcard.certificate());
             }
-            try (SSLSocket s = connect(client, server.port(), sni("rsa.example.test"))) {
+            try (SSLSocket s = connect(client(), server.port(), sni("rsa.example.test"))) {
                 assertThat(peerLeaf(s)).isEqualTo(rsa.certificate());
                 assertThat(peerLeaf(s).getPublicKey().getAlgorithm()).isEqualTo("RSA");
             }
-            try (SSLSocket s = connect(client, server.port(), p -> {
+            try (SSLSocket s = connect(client(), server.port(), p -> {
                         p.setProtocols(new String[] {"TLSv1.2"});
                         p.setServerNames(List.of(new javax.net.ssl.SNIHostName("rsa.example.test")));
                     })) {
@@ -73,19 +81,37 @@ class SniTest {
     }
 
     @Test
+    void resumptionWorksWithinOneName() throws Exception {
+        SSLContext shared = client();
+        try (TestServer server = TestServer.start(options().build(), TestServer.ECHO)) {
+            byte[] first;
+            try (SSLSocket s = connect(shared, server.port(), sni("api.example.test"))) {
+                assertThat(roundTrip(s, "x")).isEqualTo("x"); // TLS 1.3 tickets arrive after the handshake
+                first = s.getSession().getId();
+            }
+            try (SSLSocket s = connect(shared, server.port(), sni("api.example.test"))) {
+                assertThat(peerLeaf(s)).isEqualTo(api.certificate());
+                assertThat(roundTrip(s, "y")).isEqualTo("y");
+            }
+            assertThat(first).isNotEmpty();
+            assertThat(server.middleware.stats().handshakesCompleted()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void noNameOrAnUnknownNameGetsTheDefault() throws Exception {
         try (TestServer server = TestServer.start(options().build(), TestServer.ECHO)) {
-            try (SSLSocket s = connect(client, server.port(), none())) {
+            try (SSLSocket s = connect(client(), server.port(), none())) {
                 assertThat(peerLeaf(s)).isEqualTo(fallback.certificate());
             }
-            try (SSLSocket s = connect(client, server.port(), sni("unknown.test"))) {
+            try (SSLSocket s = connect(client(), server.port(), sni("unknown.test"))) {
                 assertThat(peerLeaf(s)).isEqualTo(fallback.certificate());
             }
             // A wildcard covers exactly one label.
-            try (SSLSocket s = connect(client, server.port(), sni("a.b.wild.example.test"))) {
+            try (SSLSocket s = connect(client(), server.port(), sni("a.b.wild.example.test"))) {
                 assertThat(peerLeaf(s)).isEqualTo(fallback.certificate());
             }
-            try (SSLSocket s = connect(client, server.port(), sni("wild.example.test"))) {
+            try (SSLSocket s = connect(client(), server.port(), sni("wild.example.test"))) {
                 assertThat(peerLeaf(s)).isEqualTo(fallback.certificate());
             }
         }
@@ -95,14 +121,14 @@ class SniTest {
     void rejectPolicyFailsUnknownNamesButNotMissingOnes() throws Exception {
         TlsOptions reject = options().unknownServerName(TlsOptions.UnknownServerName.REJECT).build();
         try (TestServer server = TestServer.start(reject, TestServer.ECHO)) {
-            assertThatThrownBy(() -> connect(client, server.port(), sni("unknown.test")).close())
+            assertThatThrownBy(() -> connect(client(), server.port(), sni("unknown.test")).close())
                     .isInstanceOf(SSLException.class)
                     .hasMessageContaining("unrecognized_name");
             await("counted", () -> server.middleware.stats().failures(Reason.UNRECOGNIZED_NAME) == 1);
-            try (SSLSocket s = connect(client, server.port(), sni("x.wild.example.test"))) {
+            try (SSLSocket s = connect(client(), server.port(), sni("x.wild.example.test"))) {
                 assertThat(peerLeaf(s)).isEqualTo(wildcard.certificate());
             }
-            try (SSLSocket s = connect(client, server.port(), none())) {
+            try (SSLSocket s = connect(client(), server.port(), none())) {
                 assertThat(peerLeaf(s)).isEqualTo(fallback.certificate());
             }
         }

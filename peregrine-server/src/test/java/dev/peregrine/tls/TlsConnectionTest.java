@@ -181,6 +181,52 @@ class TlsConnectionTest {
     }
 
     @Test
+    void keyUpdateWhileTheWriterIsBlockedOnAFullSocket() throws Exception {
+        long total = 8L << 20;
+        AtomicReference<String> received = new AtomicReference<>();
+        TestServer.App app = c -> {
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    sendPattern(c::write, total); // blocks: the client reads only after its KeyUpdate and ping
+                } catch (IOException | RuntimeException e) {
+                    e.printStackTrace();
+                    throw new java.io.UncheckedIOException(new IOException(e));
+                }
+            });
+            ByteBuffer buf = ByteBuffer.allocate(4);
+            while (buf.hasRemaining() && c.read(buf) >= 0) {
+                // the KeyUpdate arrives first; its answer must wait for the busy writer
+            }
+            received.set(new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII));
+            try {
+                writer.join();
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException();
+            }
+            c.shutdownOutput();
+        };
+        try (TestServer server = TestServer.start(options(), app); SSLSocket s = connect(client, server.port(), none())) {
+            s.startHandshake(); // KeyUpdate(update_requested)
+            s.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[65536];
+            long seen = 0;
+            boolean intact = true;
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                for (int i = 0; i < n; i++) {
+                    intact &= buf[i] == pattern(seen++);
+                }
+            }
+            assertThat(seen).isEqualTo(total);
+            assertThat(intact).isTrue();
+            await("server got the ping", () -> received.get() != null);
+            assertThat(received.get()).isEqualTo("ping");
+            assertThat(server.appErrors).isEmpty();
+        }
+    }
+
+    @Test
     void tls12RenegotiationIsRefused() throws Exception {
         try (TestServer server = TestServer.start(options(), TestServer.ECHO);
                 SSLSocket s = connect(client, server.port(), p -> p.setProtocols(new String[] {"TLSv1.2"}))) {

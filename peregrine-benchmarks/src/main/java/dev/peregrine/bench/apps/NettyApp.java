@@ -163,9 +163,13 @@ public final class NettyApp {
                     f.addListener(ChannelFutureListener.CLOSE);
                 }
             } else if (!ctx.channel().isWritable()) {
-                // Backpressure: stop reading the upload until the echo drains.
-                ctx.flush();
+                // Backpressure: stop reading the upload until the echo drains
+                // (channelWritabilityChanged turns reading back on).
                 ctx.channel().config().setAutoRead(false);
+                ctx.flush();
+                if (ctx.channel().isWritable()) {
+                    ctx.channel().config().setAutoRead(true);
+                }
             }
         }
 

@@ -1,0 +1,45 @@
+"""First guesses at why Peregrine is behind a peer, shown next to each such row of the report.
+Keyed by scenario, or by (scenario, peer) for a peer-specific reason. They come from reading the
+code, not from a profile yet: confirm or replace them with JFR / async-profiler evidence."""
+
+_WAKEUP = ("each request on an idle keep-alive connection wakes a parked virtual thread (poller -> "
+           "scheduler -> mount: two hand-offs) and the wait is a timed socket-adaptor read (SO_TIMEOUT, "
+           "`idleParkDelay`) that arms and cancels a JDK timer per request; event loops (Netty, Vert.x, "
+           "nginx) handle readiness in place")
+_ROUTER = ("plus per-request garbage in the app's path: `Router` splits the path into a String[] and "
+           "builds a List per request (the Netty/Vert.x apps compare the URI directly)")
+
+GUESSES = {
+    "plaintext": f"{_WAKEUP}; {_ROUTER}.",
+    "json": f"{_WAKEUP}; {_ROUTER}.",
+    "pipeline": ("the per-request cost once the bytes are buffered: Router matching and its garbage, the "
+                 "Request/Response objects and header maps per exchange, handler dispatch — Netty's codec "
+                 "and its one flush per read batch do less per request."),
+    "conn-close": ("per-connection set-up and tear-down: a virtual thread, ConnectionManager registration, "
+                   "local/remote address look-ups and socket options per accept, and the close path "
+                   "(graceful half-close, waiting for the client's FIN) before the next accept."),
+    "file-1m": ("StaticFiles copies the file through user space (FileChannel.read into a buffer, then a "
+                "socket write) where Netty, Vert.x and nginx use sendfile (zero copy); the 1 MiB case is "
+                "dominated by that copy."),
+    "file-100m": ("the same user-space copy as file-1m (no sendfile); at 100 MiB the copy, not request "
+                  "handling, sets the pace."),
+    "echo-1m": ("the streaming echo copies through the handler's InputStream/OutputStream (heap arrays, "
+                "transferTo's 16 KiB steps) with a flush per filled response buffer; Netty forwards the "
+                "received buffers without copying."),
+    "latency": (f"{_WAKEUP}. At 1,000 req/s per connection every request meets an idle connection, so "
+                "the wake-up is on every request's path."),
+    "latency/p99_ms": ("tail: with one carrier thread, a request whose virtual thread is runnable waits behind "
+                       "every other runnable one (the JDK scheduler is FIFO, not per-connection fair), and GC "
+                       "pauses from per-request garbage land on it; check with JFR (jdk.VirtualThreadPinned, "
+                       "GC pauses)."),
+    "latency/p999_ms": ("as p99: scheduler queueing behind other virtual threads, GC pauses, and the "
+                        "once-a-second heartbeat sweep over every connection on the same single CPU."),
+    "idle-10k": ("RSS: when 10,000 connections arrive at once the buffer pool is empty, so each one allocates "
+                 "a fresh 16 KiB read buffer; they are garbage after the first request (heap after GC is the "
+                 "lowest of the Java servers) but the eden pages they touched stay resident. Outside the "
+                 "heap: per-socket JDK state (the socket adaptor used for the timed idle read, poller "
+                 "registration), which event-loop servers do not have."),
+    "idle-50k": "as idle-10k.",
+    "idle-1k": "as idle-10k (smoke size).",
+    "startup": "class loading and JIT warm-up of the server and router on first request.",
+}

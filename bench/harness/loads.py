@@ -1,0 +1,217 @@
+"""Load runners: wrk (HTTP/1.1 throughput), h2load (fixed-rate latency; h2c/h2/h3 later),
+the idle-connection client, and the memory measurements around it."""
+
+import json
+import math
+import os
+import select
+import subprocess
+import sys
+import time
+
+from env import log
+
+LUA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lua")
+IDLE_CLIENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "idle_client.py")
+MIB = 1024 * 1024
+
+
+class Skip(Exception):
+    """A scenario that cannot run for a server here; the message says why."""
+
+
+def _wrk_script(sc, workdir):
+    parts = []
+    if sc.script:
+        parts.append(open(os.path.join(LUA, sc.script)).read())
+    parts.append(open(os.path.join(LUA, "report.lua")).read())
+    path = os.path.join(workdir, f"wrk-{sc.name}.lua")
+    with open(path, "w") as f:
+        f.write("\n".join(parts))
+    return path
+
+
+def run_wrk(sc, port, duration, pin, workdir):
+    """One wrk run; returns the scenario's metrics and the raw summary."""
+    script = _wrk_script(sc, workdir)
+    argv = ["wrk", "-t1", f"-c{sc.connections}", f"-d{max(1, int(round(duration)))}s", "--timeout", "10s",
+            "-s", script]
+    for h in sc.headers:
+        argv += ["-H", h]
+    argv.append(f"http://127.0.0.1:{port}{sc.path}")
+    if sc.args:
+        argv += ["--", *sc.args]
+    r = subprocess.run(pin.load(argv), capture_output=True, text=True, timeout=duration + 60)
+    line = next((ln for ln in r.stdout.splitlines() if ln.startswith("BENCHJSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk gave no result (exit {r.returncode}): {r.stderr.strip()[:300]}")
+    raw = json.loads(line[len("BENCHJSON "):])
+    secs = raw["duration_us"] / 1e6
+    n = raw["requests"]
+    err = raw["errors"]
+    bad = err["status"] + err["timeout"] + err["connect"] + err["write"]
+    if n == 0:
+        raise RuntimeError(f"no request completed (errors {err})")
+    if bad > max(10, 0.01 * n):
+        raise RuntimeError(f"{bad} errors in {n} requests ({err})")
+    if sc.size:
+        metrics = {"mibps": n * sc.size / MIB / secs}
+    else:
+        metrics = {"rps": n / secs}
+    return metrics, raw
+
+
+def run_latency(sc, port, duration, warmup, pin, workdir, rps_per_conn):
+    """Open-model load at a fixed rate with h2load; percentiles from its per-request log.
+    Requests that started during the warm-up are left out."""
+    logf = os.path.join(workdir, f"h2load-{sc.name}.log")
+    if os.path.exists(logf):
+        os.remove(logf)
+    total = duration + warmup
+    argv = ["h2load", "--h1", "-t1", f"-c{sc.connections}", f"--rps={rps_per_conn}",
+            f"-D{max(1, int(round(total)))}", f"--log-file={logf}", f"http://127.0.0.1:{port}/plaintext"]
+    r = subprocess.run(pin.load(argv), capture_output=True, text=True, timeout=total + 60)
+    if r.returncode != 0 or not os.path.exists(logf):
+        raise RuntimeError(f"h2load failed (exit {r.returncode}): {(r.stderr or r.stdout).strip()[:300]}")
+    rows = []
+    with open(logf) as f:
+        for line in f:
+            p = line.split("\t")
+            if len(p) >= 3:
+                rows.append((int(p[0]), int(p[1]), int(p[2])))
+    if not rows:
+        raise RuntimeError("h2load logged no request")
+    t0 = min(x[0] for x in rows) + int(warmup * 1e6)
+    measured = [x for x in rows if x[0] >= t0]
+    ok = sorted(x[2] for x in measured if x[1] == 200)
+    failed = sum(1 for x in measured if x[1] != 200)
+    if not ok or failed > max(10, 0.01 * len(measured)):
+        raise RuntimeError(f"{failed} failed of {len(measured)} requests")
+
+    def pct(q):
+        return ok[min(len(ok) - 1, max(0, math.ceil(q / 100 * len(ok)) - 1))] / 1000.0
+
+    span = (max(x[0] for x in measured) - t0) / 1e6 if len(measured) > 1 else 0
+    raw = {"requests": len(ok), "failed": failed, "achieved_rps": len(measured) / span if span else None}
+    return {"p50_ms": pct(50), "p99_ms": pct(99), "p999_ms": pct(99.9)}, raw
+
+
+def fd_limit(pid):
+    try:
+        for line in open(f"/proc/{pid}/limits"):
+            if line.startswith("Max open files"):
+                v = line.split()[3]
+                return 1 << 30 if v == "unlimited" else int(v)
+    except (OSError, IndexError, ValueError):
+        pass
+    return None
+
+
+def run_idle(sc, running, pin, javatools, workdir, settle=1.0):
+    """Opens sc.connections keep-alive connections (one request each), holds them, and measures the
+    server's heap after GC (Java) and RSS before and after. Per-connection figures are deltas."""
+    n = sc.connections
+    pids = running.pids()
+    limit = min(filter(None, (fd_limit(p) for p in pids)), default=None)
+    if limit is not None and limit < n + 64:
+        raise Skip(f"the server process may open {limit:,} files (RLIMIT_NOFILE); {n:,} connections need more")
+    import resource
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    per_proc = max(1000, min(n, (hard if hard != resource.RLIM_INFINITY else 1 << 20) - 200))
+    nprocs = math.ceil(n / per_proc)
+    java = running.sdef.kind == "java"
+
+    def memory():
+        """(heap after GC, RSS, resident heap pages), KiB. After a GC, direct buffers are freed by
+        the cleaner thread a moment later: wait before reading RSS."""
+        heap = javatools.heap_after_gc_kib(running.pid) if java else None
+        time.sleep(0.5)
+        return heap, running.rss_kib(), running.heap_rss_kib() if java else None
+
+    heap0, rss0, hrss0 = memory()
+
+    clients = []
+    src = 2
+    deadline_s = 30 + n / 500  # generous: ~500 connections/s at the very least
+    try:
+        for i in range(nprocs):
+            share = min(per_proc, n - i * per_proc)
+            nsrc = math.ceil(share / 25000)
+            sources = ",".join(f"127.0.0.{src + j}" for j in range(nsrc))
+            src += nsrc
+            argv = pin.load([sys.executable, IDLE_CLIENT, "127.0.0.1", str(running.port), str(share), sources,
+                             str(deadline_s)])
+            clients.append(subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
+        opened, failed = 0, 0
+        for c in clients:
+            line = _readline(c, deadline_s + 30)
+            st = json.loads(line)
+            opened += st["open"]
+            failed += st["failed"]
+        if opened == 0:
+            raise RuntimeError(f"no connection opened ({failed} failed)")
+        time.sleep(settle)
+        heap1, rss1, hrss1 = memory()
+        still = 0
+        for c in clients:
+            c.stdin.write("check\n")
+            c.stdin.flush()
+            still += json.loads(_readline(c, 60))["open"]
+    finally:
+        for c in clients:
+            try:
+                c.stdin.write("close\n")
+                c.stdin.close()
+            except OSError:
+                pass
+        for c in clients:
+            try:
+                c.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                c.kill()
+    if opened < n * 0.99:
+        raise RuntimeError(f"only {opened:,} of {n:,} connections opened ({failed:,} failed)")
+    if still < opened * 0.99:
+        raise RuntimeError(f"the server closed {opened - still:,} of {opened:,} idle connections")
+    metrics = {
+        "heap_per_conn_b": (heap1 - heap0) * 1024 / opened if java and heap0 is not None and heap1 is not None else None,
+        "rss_per_conn_b": (rss1 - rss0) * 1024 / opened,
+        "native_rss_per_conn_b": ((rss1 - hrss1) - (rss0 - hrss0)) * 1024 / opened
+        if java and hrss0 is not None and hrss1 is not None else (rss1 - rss0) * 1024 / opened,
+        "heap_after_gc_mib": heap1 / 1024 if java and heap1 is not None else None,
+    }
+    raw = {"opened": opened, "failed": failed, "still_open": still, "heap0_kib": heap0, "heap1_kib": heap1,
+           "rss0_kib": rss0, "rss1_kib": rss1,
+           "heap_rss0_kib": hrss0, "heap_rss1_kib": hrss1}
+    return metrics, raw
+
+
+def _readline(proc, timeout):
+    r, _, _ = select.select([proc.stdout], [], [], timeout)
+    if not r:
+        raise RuntimeError("idle client did not answer in time")
+    line = proc.stdout.readline()
+    if not line:
+        raise RuntimeError(f"idle client ended (exit {proc.poll()})")
+    return line
+
+
+def run_h2load(sc, port, duration, pin, workdir):
+    """Throughput with h2load over h2c (prior knowledge), h2 (TLS, ALPN) or h3 (QUIC): 64 connections
+    x 16 concurrent streams. Ready for when the servers speak these protocols."""
+    scheme = "http" if sc.protocol == "h2c" else "https"
+    argv = ["h2load", "-t1", f"-c{sc.connections}", "-m16", f"-D{max(1, int(round(duration)))}"]
+    if sc.protocol == "h3":
+        argv.append("--npn-list=h3")
+    argv.append(f"{scheme}://127.0.0.1:{port}{sc.path}")
+    r = subprocess.run(pin.load(argv), capture_output=True, text=True, timeout=duration + 60)
+    out = r.stdout
+    import re
+    m = re.search(r"finished in ([\d.]+)(m?s), ([\d.]+) req/s", out)
+    n = re.search(r"requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored", out)
+    if r.returncode != 0 or not m or not n:
+        raise RuntimeError(f"h2load failed (exit {r.returncode}): {(r.stderr or out).strip()[-300:]}")
+    done, ok, failed = int(n.group(3)), int(n.group(4)), int(n.group(5)) + int(n.group(6))
+    if ok == 0 or failed > max(10, 0.01 * done):
+        raise RuntimeError(f"{failed} failed of {done} requests")
+    return {"rps": float(m.group(3))}, {"requests": done, "succeeded": ok, "failed": failed}

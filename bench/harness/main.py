@@ -1,0 +1,311 @@
+"""bench/run: the side-by-side benchmark of Peregrine and its peers. See docs/benchmarks/README.md."""
+
+import argparse
+import datetime
+import json
+import os
+import resource
+import shutil
+import statistics
+import sys
+import time
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import env  # noqa: E402
+import loads  # noqa: E402
+import report  # noqa: E402
+import servers as srv  # noqa: E402
+from env import log  # noqa: E402
+from scenarios import BY_NAME, SCENARIOS, LATENCY_RPS_PER_CONNECTION  # noqa: E402
+
+PORT = 18080
+FILES_DIR = "/tmp/peregrine-bench/files"
+MIB = 1024 * 1024
+
+MODES = {
+    #        rounds duration warmup  idle scenarios (the rest as selected)
+    "full": dict(rounds=3, duration=10, warmup=5),
+    "quick": dict(rounds=1, duration=2, warmup=1),
+    "smoke": dict(rounds=1, duration=1, warmup=0),
+}
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="bench/run", description=__doc__)
+    p.add_argument("--quick", action="store_true", help="1 round, 2 s per scenario: under 5 minutes")
+    p.add_argument("--smoke", action="store_true", help="CI: ~1 s per scenario, Peregrine and Netty, small idle test")
+    p.add_argument("--servers", help="comma-separated, default: " + ",".join(srv.DEFAULT_ORDER))
+    p.add_argument("--scenarios", help="comma-separated, default: " + ",".join(s.name for s in SCENARIOS if s.default))
+    p.add_argument("--rounds", type=int)
+    p.add_argument("--duration", type=float, help="seconds measured per scenario")
+    p.add_argument("--warmup", type=float, help="seconds of warm-up before the first scenario on each endpoint")
+    p.add_argument("--no-build", action="store_true", help="use peregrine-benchmarks/target as it is")
+    p.add_argument("--no-install", action="store_true", help="do not apt-get missing load tools or servers")
+    p.add_argument("--no-pin", action="store_true", help="do not pin server and load generator to CPUs")
+    p.add_argument("--publish", dest="publish", action="store_true", default=None,
+                   help="write the report to docs/benchmarks/ (default for full and --quick runs)")
+    p.add_argument("--no-publish", dest="publish", action="store_false")
+    p.add_argument("--out", help="results directory (default peregrine-benchmarks/target/bench-results/<time>)")
+    p.add_argument("--max-minutes", type=float, help="stop starting new rounds/servers after this long")
+    p.add_argument("--list", action="store_true", help="list servers and scenarios, then exit")
+    return p.parse_args(argv)
+
+
+def main(argv=None):
+    a = parse_args(sys.argv[1:] if argv is None else argv)
+    if a.list:
+        for s in srv.DEFAULT_ORDER:
+            print(f"server   {s:10} {srv.SERVERS[s].notes}")
+        for sc in SCENARIOS:
+            print(f"scenario {sc.name:14} {'' if sc.default else '(opt-in) '}{sc.title}")
+        return 0
+    mode = "smoke" if a.smoke else "quick" if a.quick else "full"
+    cfg = dict(MODES[mode])
+    for k in ("rounds", "duration", "warmup"):
+        if getattr(a, k) is not None:
+            cfg[k] = getattr(a, k)
+    max_minutes = a.max_minutes or {"full": 180, "quick": 4.2, "smoke": 2.5}[mode]
+    publish = a.publish if a.publish is not None else mode != "smoke"
+
+    server_names = a.servers.split(",") if a.servers else (["peregrine", "netty"] if mode == "smoke" else srv.DEFAULT_ORDER)
+    for s in server_names:
+        if s not in srv.SERVERS:
+            sys.exit(f"unknown server {s!r}; known: {', '.join(srv.DEFAULT_ORDER)}")
+    if a.scenarios:
+        scenario_names = a.scenarios.split(",")
+        for s in scenario_names:
+            if s not in BY_NAME:
+                sys.exit(f"unknown scenario {s!r}; known: {', '.join(BY_NAME)}")
+    else:
+        scenario_names = [s.name for s in SCENARIOS if s.default]
+        if mode == "quick":
+            scenario_names.remove("idle-50k")
+    scenarios = [BY_NAME[n] for n in scenario_names]
+    if mode == "smoke":
+        # A smoke run proves the idle machinery works without holding thousands of sockets.
+        scenarios = [_resized(sc, 1000) if sc.runner == "idle" else sc for sc in scenarios if sc.name != "idle-50k"]
+
+    t_start = time.monotonic()
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = a.out or os.path.join(env.BENCH_MODULE, "target", "bench-results", stamp)
+    workdir = os.path.join(out, "work")
+    os.makedirs(workdir, exist_ok=True)
+    os.chmod(out, 0o755)
+    os.chmod(workdir, 0o755)
+
+    pin = env.Pinning(not a.no_pin)
+    try:  # the driver itself stays off the server's CPU
+        os.sched_setaffinity(0, {pin.load_cpu} if pin.enabled else set(env.cpus()))
+    except (AttributeError, OSError):
+        pass
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # servers and clients inherit it
+
+    log(f"mode {mode}: {cfg['rounds']} round(s), {cfg['duration']} s per scenario, {cfg['warmup']} s warm-up; "
+        f"servers {','.join(server_names)}; scenarios {','.join(s.name for s in scenarios)}")
+    log(f"results in {out}; {pin.describe()}")
+
+    tools = set()
+    if any(s.runner == "wrk" for s in scenarios):
+        tools.add("wrk")
+    if any(s.runner in ("latency", "h2load") for s in scenarios):
+        tools.add("h2load")
+    tools |= {s for s in server_names if srv.SERVERS[s].kind == "native"}
+    missing = env.ensure_tools(tools, install=not a.no_install)
+    skipped = {}  # scenario -> server -> reason
+    for s in list(server_names):
+        if s in missing:
+            log(f"{s} is not installed: left out")
+            server_names.remove(s)
+            for sc in scenarios:
+                skipped.setdefault(sc.name, {})[s] = f"{s} not installed"
+    for sc in scenarios:
+        tool = {"wrk": "wrk", "latency": "h2load", "h2load": "h2load"}.get(sc.runner)
+        if tool in missing:
+            for s in server_names:
+                skipped.setdefault(sc.name, {})[s] = f"{tool} not installed"
+
+    jdk = env.find_jdk()
+    java_servers = [s for s in server_names if srv.SERVERS[s].kind == "java"]
+    if java_servers and not a.no_build:
+        env.build()
+    cp = env.classpath()
+    if java_servers and cp is None:
+        sys.exit("bench: peregrine-benchmarks is not built (run without --no-build)")
+    make_files()
+    javatools = srv.JavaTools(jdk)
+    srv.write_native_configs(workdir, PORT, FILES_DIR)
+
+    meta = {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "mode": mode,
+        "config": cfg,
+        "machine": env.machine(),
+        "versions": env.versions(jdk),
+        "jvm_flags": srv.JVM_FLAGS,
+        "pinning": pin.describe(),
+        "latency_rate": f"{LATENCY_RPS_PER_CONNECTION} req/s per connection",
+        "servers": {s: srv.SERVERS[s].notes for s in server_names},
+        "scenarios": {sc.name: sc.title for sc in scenarios},
+        "command": "bench/run " + " ".join(sys.argv[1:] if argv is None else argv),
+    }
+    samples = {}  # scenario -> server -> metric -> [values]
+    raw = []
+    results = {"meta": meta, "samples": samples, "skipped": skipped, "raw": raw}
+
+    def save():
+        results["summary"] = summarize(samples)
+        with open(os.path.join(out, "results.json"), "w") as f:
+            json.dump(results, f, indent=1)
+
+    stopped_early = False
+    for rnd in range(cfg["rounds"]):
+        order = server_names if rnd % 2 == 0 else list(reversed(server_names))
+        for name in order:
+            if (time.monotonic() - t_start) / 60 > max_minutes:
+                stopped_early = True
+                log(f"time budget of {max_minutes} min reached: stopping")
+                break
+            run_server(name, rnd, scenarios, cfg, jdk, cp, pin, javatools, workdir, samples, skipped, raw)
+            save()
+        if stopped_early:
+            break
+    meta["stopped_early"] = stopped_early
+    meta["elapsed_s"] = round(time.monotonic() - t_start, 1)
+    save()
+    paths = report.write(results, scenarios, server_names, out)
+    log(f"report: {paths['markdown']}")
+    if publish:
+        dest = os.path.join(env.ROOT, "docs", "benchmarks")
+        report.publish(results, scenarios, server_names, out, dest)
+        log(f"published to {dest}")
+    print(open(paths["markdown"]).read().split("## Details")[0])
+    log(f"done in {meta['elapsed_s']} s")
+    return 0
+
+
+def _resized(sc, n):
+    import copy
+    c = copy.copy(sc)
+    c.connections = n
+    c.name = f"idle-{n // 1000}k"
+    c.title = f"{n:,} idle keep-alive connections (smoke)"
+    return c
+
+
+def make_files():
+    os.makedirs(FILES_DIR, exist_ok=True)
+    os.chmod(os.path.dirname(FILES_DIR), 0o755)
+    os.chmod(FILES_DIR, 0o755)
+    for name, size in (("1m", MIB), ("100m", 100 * MIB)):
+        path = os.path.join(FILES_DIR, name)
+        if not os.path.exists(path) or os.path.getsize(path) != size:
+            with open(path, "wb") as f:
+                block = os.urandom(MIB)  # incompressible, so no layer can cheat
+                for _ in range(size // MIB):
+                    f.write(block)
+        os.chmod(path, 0o644)
+
+
+def run_server(name, rnd, scenarios, cfg, jdk, cp, pin, javatools, workdir, samples, skipped, raw):
+    sdef = srv.SERVERS[name]
+
+    def record(sc, metrics, extra):
+        for k, v in metrics.items():
+            samples.setdefault(sc.name, {}).setdefault(name, {}).setdefault(k, []).append(v)
+        raw.append({"round": rnd, "server": name, "scenario": sc.name, "metrics": metrics, "raw": extra})
+
+    def skip(sc, why):
+        skipped.setdefault(sc.name, {})[name] = why
+        log(f"  {sc.name}: skipped ({why})")
+
+    argv = pin.server(srv.command(sdef, jdk, cp, PORT, FILES_DIR, workdir))
+    log(f"round {rnd + 1}: starting {name}")
+    try:
+        running = srv.start(sdef, argv, PORT, workdir)
+    except RuntimeError as e:
+        log(f"  {name} did not start: {e}")
+        for sc in scenarios:
+            skip(sc, f"did not start: {e}")
+        return
+    try:
+        log(f"  up in {running.startup_ms:.0f} ms")
+        problems = srv.validate(running, FILES_DIR)
+        for k, v in problems.items():
+            log(f"  validation: {v}")
+        warmed = set()
+        # Idle-connection scenarios first, on the fresh process: memory freed by earlier load
+        # (buffers, allocator free lists) would otherwise be reused and hide what a connection costs.
+        for sc in sorted(scenarios, key=lambda s: s.runner != "idle"):
+            prior = skipped.get(sc.name, {}).get(name)
+            if prior and not prior.startswith("failed"):
+                continue  # not installed, not supported: said once
+            if sc.name in sdef.unsupported:
+                skip(sc, sdef.unsupported[sc.name])
+                continue
+            if sc.protocol not in sdef.protocols:
+                skip(sc, f"{sc.protocol} not enabled on {name}")
+                continue
+            endpoint = {"/json": "json", "/echo": "echo"}.get(sc.path, "file" if sc.path.startswith("/file") else None)
+            if endpoint in problems:
+                skip(sc, problems[endpoint])
+                continue
+            if not running.alive():
+                skip(sc, "server process died")
+                continue
+            try:
+                if sc.runner == "startup":
+                    record(sc, {"startup_ms": running.startup_ms}, {})
+                    continue
+                if sc.runner in ("wrk", "latency") and cfg["warmup"] > 0 and sc.warm_key not in warmed:
+                    warm = BY_NAME["file-1m"] if sc.warm_key == "/file/1m" else sc
+                    if sc.runner == "latency":
+                        warm = BY_NAME["plaintext"]
+                    loads.run_wrk(warm, PORT, cfg["warmup"], pin, workdir)
+                    warmed.add(sc.warm_key)
+                if sc.runner == "wrk":
+                    metrics, extra = loads.run_wrk(sc, PORT, cfg["duration"], pin, workdir)
+                elif sc.runner == "latency":
+                    metrics, extra = loads.run_latency(sc, PORT, cfg["duration"], min(1.0, cfg["duration"] / 2),
+                                                       pin, workdir, LATENCY_RPS_PER_CONNECTION)
+                elif sc.runner == "h2load":
+                    metrics, extra = loads.run_h2load(sc, PORT, cfg["duration"], pin, workdir)
+                elif sc.runner == "idle":
+                    metrics, extra = loads.run_idle(sc, running, pin, javatools, workdir)
+                else:
+                    skip(sc, f"runner {sc.runner} not implemented yet")
+                    continue
+                record(sc, metrics, extra)
+                log(f"  {sc.name}: " + ", ".join(f"{k}={v:,.3f}" if isinstance(v, float) else f"{k}={v}"
+                                                 for k, v in metrics.items() if v is not None))
+            except loads.Skip as e:
+                skip(sc, str(e))
+            except Exception as e:  # a failed scenario is reported, never fatal
+                log(f"  {sc.name}: failed: {e}")
+                raw.append({"round": rnd, "server": name, "scenario": sc.name, "error": str(e)})
+                if not samples.get(sc.name, {}).get(name):
+                    skipped.setdefault(sc.name, {})[name] = f"failed: {e}"
+    finally:
+        running.stop()
+    # a later successful round clears an earlier failure note
+    for sc in scenarios:
+        if samples.get(sc.name, {}).get(name) and skipped.get(sc.name, {}).get(name, "").startswith("failed"):
+            del skipped[sc.name][name]
+
+
+def summarize(samples):
+    out = {}
+    for sc, by_server in samples.items():
+        for server, metrics in by_server.items():
+            for k, vals in metrics.items():
+                vals = [v for v in vals if v is not None]
+                if vals:
+                    out.setdefault(sc, {}).setdefault(server, {})[k] = {
+                        "median": statistics.median(vals), "min": min(vals), "max": max(vals), "n": len(vals)}
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(main())

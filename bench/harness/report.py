@@ -1,0 +1,217 @@
+"""Results -> Markdown table (each peer's figure and Peregrine's ratio to it), SVG charts, JSON."""
+
+import html
+import json
+import os
+import shutil
+
+from guesses import GUESSES
+
+BASE = "peregrine"
+BEHIND_MARGIN = 0.05   # within 5% counts as level: single runs on a shared machine are noisier than that
+COLORS = {"peregrine": "#d9480f"}
+OTHER = "#4c6ef5"
+NATIVE = "#868e96"
+
+
+def ratio(metric, mine, theirs):
+    """Peregrine ÷ peer. For higher-is-better metrics > 1 means Peregrine is ahead, for
+    lower-is-better ones < 1 does."""
+    if mine is None or theirs is None or mine <= 0 or theirs <= 0:
+        return None  # a delta at or below zero is noise around nothing: no ratio
+    return mine / theirs
+
+
+def is_behind(metric, r):
+    if r is None:
+        return False
+    return r < 1 - BEHIND_MARGIN if metric.better == "higher" else r > 1 + BEHIND_MARGIN
+
+
+def figure(summary, sc, server, metric):
+    return summary.get(sc, {}).get(server, {}).get(metric.key)
+
+
+def _arrow(metric):
+    return "↑" if metric.better == "higher" else "↓"
+
+
+def markdown(results, scenarios, servers):
+    meta, summary, skipped = results["meta"], results["summary"], results["skipped"]
+    m, v, c = meta["machine"], meta["versions"], meta["config"]
+    lines = [
+        "# Peregrine side-by-side benchmark",
+        "",
+        f"**{meta['date']}** · mode `{meta['mode']}` · {c['rounds']} round(s) × {c['duration']} s per scenario "
+        f"(+{c['warmup']} s warm-up per endpoint) · commit `{m.get('commit', '?')}`",
+        "",
+        f"Machine: {m.get('cpu', '?')}, {m.get('cpus', '?')} CPUs, {m.get('memory', '?')}, {m.get('os', '?')}, "
+        f"kernel {m.get('kernel', '?')}. {meta['pinning']}.",
+        "",
+        "Figures are medians over rounds; every ratio is **Peregrine ÷ that peer**, measured in the same run on "
+        "the same machine — never an absolute claim. ↑ higher is better (ratio > 1: Peregrine ahead); "
+        "↓ lower is better (ratio < 1: Peregrine ahead). **Bold** ratios: Peregrine behind by more than "
+        f"{int(BEHIND_MARGIN * 100)}%.",
+        "",
+    ]
+    if meta["mode"] != "full":
+        lines += [f"> This is a `{meta['mode']}` run: short measurements, single round. Treat the figures as a "
+                  "smoke signal, not a result; `bench/run` (full) on a quiet machine gives the real ones.", ""]
+    if meta.get("stopped_early"):
+        lines += ["> The run reached its time budget and stopped early: some cells are empty.", ""]
+    lines += ["## Results", ""]
+    head = ["Scenario", "Metric"] + servers
+    lines.append("| " + " | ".join(head) + " |")
+    lines.append("|" + "---|" * 2 + "---:|" * len(servers))
+    behind = []
+    for sc in scenarios:
+        for metric in sc.metrics:
+            mine = figure(summary, sc.name, BASE, metric)
+            cells = []
+            for s in servers:
+                f = figure(summary, sc.name, s, metric)
+                if f is None:
+                    why = skipped.get(sc.name, {}).get(s)
+                    cells.append("n/a" if why else "–")
+                    continue
+                txt = metric.format(f["median"])
+                if s != BASE and mine is not None:
+                    r = ratio(metric, mine["median"], f["median"])
+                    if r is not None:
+                        rtxt = f"{r:.2f}×"
+                        if is_behind(metric, r):
+                            rtxt = f"**{rtxt}**"
+                            behind.append((sc, metric, s, r))
+                        txt += f" ({rtxt})"
+                cells.append(txt)
+            label = sc.name if len(sc.metrics) == 1 else f"{sc.name}"
+            lines.append(f"| {label} | {metric.label} ({metric.unit}) {_arrow(metric)} | " + " | ".join(cells) + " |")
+    lines += ["", "Scenarios:", ""]
+    for sc in scenarios:
+        lines.append(f"- `{sc.name}` — {sc.title}. Chart: [charts/{sc.name}.svg](charts/{sc.name}.svg)")
+    lines += ["", "## Where Peregrine is behind", ""]
+    if not behind:
+        lines.append("Nowhere by more than the margin in this run.")
+    else:
+        lines.append("| Scenario | Metric | Behind (Peregrine ÷ peer) | First guess why |")
+        lines.append("|---|---|---|---|")
+        grouped = {}
+        for sc, metric, s, r in behind:
+            grouped.setdefault((sc.name, metric.key, metric.label), []).append((s, r))
+        for (scn, key, label), peers in grouped.items():
+            guesses = {GUESSES.get((scn, s)) for s, _ in peers if GUESSES.get((scn, s))}
+            g = (" ".join(sorted(guesses)) or GUESSES.get(f"{scn}/{key}") or GUESSES.get(scn)
+                 or "not analysed yet")
+            who = ", ".join(f"{s} {r:.2f}×" for s, r in peers)
+            lines.append(f"| {scn} | {label} | {who} | {g} |")
+    lines += ["", "## Method", "",
+              f"- Command: `{meta['command']}`; total {meta.get('elapsed_s', '?')} s.",
+              f"- Each round starts every server afresh (order reversed on alternate rounds), measures launch to "
+              f"first `200 Hello, World!`, checks every endpoint, runs the idle-connection scenarios on the fresh "
+              f"process, then warms each endpoint with wrk for {c['warmup']} s before its first scenario, runs "
+              f"the others, and stops it.",
+              f"- Identical JVM flags for every Java server: `{' '.join(meta['jvm_flags'])}`.",
+              "- HTTP/1.1 throughput: wrk, one thread. Latency: h2load open-model at a fixed rate "
+              f"({meta['latency_rate']}), percentiles from its per-request log (no coordinated-omission correction "
+              "beyond the fixed schedule). Idle connections: a Python client opens the connections (one request "
+              "each), holds them; `jcmd GC.run` + `jstat -gc` give heap after GC, /proc gives RSS (server and its "
+              "children); per-connection figures are the before/after deltas divided by the connections held.",
+              "", "Servers as configured (see peregrine-benchmarks/src/main/java/dev/peregrine/bench/apps and "
+              "bench/harness/servers.py):", ""]
+    for s in servers:
+        lines.append(f"- **{s}** ({v.get(s, v.get('jdk-httpserver') if s == 'jdk' else '') or '?'}): "
+                     f"{meta['servers'].get(s, '')}")
+    lines += ["", "## Versions", ""]
+    for k, val in v.items():
+        lines.append(f"- {k}: {val}")
+    lines += ["", "## Details", ""]
+    for sc in scenarios:
+        lines += [f"### {sc.name} — {sc.title}", "", f"![{sc.name}](charts/{sc.name}.svg)", ""]
+        lines.append("| Server | " + " | ".join(f"{m.label} ({m.unit}) median [min – max]" for m in sc.metrics) + " |")
+        lines.append("|---|" + "---:|" * len(sc.metrics))
+        for s in servers:
+            cells = []
+            for metric in sc.metrics:
+                f = figure(summary, sc.name, s, metric)
+                cells.append("–" if f is None else
+                             f"{metric.format(f['median'])} [{metric.format(f['min'])} – {metric.format(f['max'])}] "
+                             f"n={f['n']}")
+            why = skipped.get(sc.name, {}).get(s)
+            if why and all(c == "–" for c in cells):
+                cells = [f"n/a: {why}"] + [""] * (len(cells) - 1)
+            lines.append(f"| {s} | " + " | ".join(cells) + " |")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def svg_chart(results, sc, servers):
+    """Horizontal bars, one panel per metric: median bar, min–max whisker, Peregrine highlighted."""
+    summary = results["summary"]
+    width, label_w, bar_w, row_h, gap = 820, 110, 520, 20, 6
+    y = 58
+    parts = []
+    for metric in sc.metrics:
+        rows = [(s, figure(summary, sc.name, s, metric)) for s in servers]
+        rows = [(s, f) for s, f in rows if f is not None]
+        parts.append(f'<text x="10" y="{y}" class="t">{html.escape(metric.label)} ({html.escape(metric.unit)}) '
+                     f'{"higher" if metric.better == "higher" else "lower"} is better</text>')
+        y += 10
+        if not rows:
+            parts.append(f'<text x="{label_w}" y="{y + 14}" class="l">no data</text>')
+            y += row_h + gap + 16
+            continue
+        top = max(max(f["max"], f["median"]) for _, f in rows)
+        top = top if top > 0 else 1
+        mine = figure(summary, sc.name, BASE, metric)
+        for s, f in rows:
+            w = bar_w * max(f["median"], 0) / top
+            color = COLORS.get(s, NATIVE if s in ("nginx", "h2o") else OTHER)
+            parts.append(f'<text x="{label_w - 8}" y="{y + 14}" class="l" text-anchor="end">{html.escape(s)}</text>')
+            parts.append(f'<rect x="{label_w}" y="{y}" width="{max(w, 1):.1f}" height="{row_h}" fill="{color}"/>')
+            x0 = label_w + bar_w * max(f["min"], 0) / top
+            x1 = label_w + bar_w * max(f["max"], 0) / top
+            if f["n"] > 1:
+                parts.append(f'<line x1="{x0:.1f}" y1="{y + row_h / 2}" x2="{x1:.1f}" y2="{y + row_h / 2}" class="w"/>')
+                parts.append(f'<line x1="{x0:.1f}" y1="{y + 4}" x2="{x0:.1f}" y2="{y + row_h - 4}" class="w"/>')
+                parts.append(f'<line x1="{x1:.1f}" y1="{y + 4}" x2="{x1:.1f}" y2="{y + row_h - 4}" class="w"/>')
+            txt = metric.format(f["median"])
+            if s != BASE and mine is not None:
+                r = ratio(metric, mine["median"], f["median"])
+                if r is not None:
+                    txt += f"  (Peregrine {r:.2f}×)"
+            parts.append(f'<text x="{label_w + max(w, x1 - label_w) + 6:.1f}" y="{y + 14}" class="v">{html.escape(txt)}</text>')
+            y += row_h + gap
+        y += 24
+    height = y
+    title = html.escape(f"{sc.name}: {sc.title}")
+    sub = html.escape(f"{results['meta']['date']} · {results['meta']['mode']} · medians, whiskers min–max")
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" font-family="DejaVu Sans, Arial, sans-serif">\n'
+            '<style>.t{font-size:13px;font-weight:bold}.l{font-size:12px}.v{font-size:11px;fill:#333}'
+            '.w{stroke:#111;stroke-width:1.2}.s{font-size:11px;fill:#666}</style>\n'
+            f'<rect width="100%" height="100%" fill="white"/>\n'
+            f'<text x="10" y="18" class="t">{title}</text>\n<text x="10" y="34" class="s">{sub}</text>\n'
+            + "\n".join(parts) + "\n</svg>\n")
+
+
+def write(results, scenarios, servers, out):
+    charts = os.path.join(out, "charts")
+    os.makedirs(charts, exist_ok=True)
+    for sc in scenarios:
+        with open(os.path.join(charts, f"{sc.name}.svg"), "w") as f:
+            f.write(svg_chart(results, sc, servers))
+    md = os.path.join(out, "report.md")
+    with open(md, "w") as f:
+        f.write(markdown(results, scenarios, servers))
+    return {"markdown": md, "charts": charts}
+
+
+def publish(results, scenarios, servers, out, dest):
+    """Copies the report, its charts and the JSON (without per-run raw rows) to docs/benchmarks."""
+    os.makedirs(os.path.join(dest, "charts"), exist_ok=True)
+    shutil.copy(os.path.join(out, "report.md"), os.path.join(dest, "report.md"))
+    for sc in scenarios:
+        shutil.copy(os.path.join(out, "charts", f"{sc.name}.svg"), os.path.join(dest, "charts", f"{sc.name}.svg"))
+    slim = {k: v for k, v in results.items() if k != "raw"}
+    with open(os.path.join(dest, "results.json"), "w") as f:
+        json.dump(slim, f, indent=1)

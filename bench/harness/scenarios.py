@@ -1,0 +1,84 @@
+"""The scenarios: each one a row of the report. A scenario names its load tool, the protocol it
+speaks and the metrics it yields; a new protocol (h2c, h2, h3) is a new Scenario with another
+protocol and the h2load runner, and a server opts in by listing the protocol."""
+
+
+class Metric:
+    def __init__(self, key, label, unit, better, fmt="{:,.0f}"):
+        self.key = key
+        self.label = label
+        self.unit = unit
+        self.better = better  # "higher" or "lower"
+        self.fmt = fmt
+
+    def format(self, v):
+        return "–" if v is None else self.fmt.format(v)
+
+
+RPS = Metric("rps", "requests/s", "req/s", "higher")
+MIBPS = Metric("mibps", "throughput", "MiB/s", "higher")
+LAT = [Metric("p50_ms", "p50", "ms", "lower", "{:,.3f}"),
+       Metric("p99_ms", "p99", "ms", "lower", "{:,.3f}"),
+       Metric("p999_ms", "p99.9", "ms", "lower", "{:,.3f}")]
+IDLE = [Metric("heap_per_conn_b", "heap after GC per connection", "bytes", "lower"),
+        Metric("rss_per_conn_b", "RSS per connection", "bytes", "lower"),
+        Metric("native_rss_per_conn_b", "RSS outside the Java heap per connection", "bytes", "lower"),
+        Metric("heap_after_gc_mib", "heap after GC, all connections open", "MiB", "lower", "{:,.1f}")]
+STARTUP = Metric("startup_ms", "launch to first response", "ms", "lower", "{:,.0f}")
+
+
+class Scenario:
+    def __init__(self, name, title, runner, metrics, protocol="h1", path="/plaintext", connections=64,
+                 args=(), headers=(), script=None, size=None, warm_key=None, default=True, notes=""):
+        self.name = name
+        self.title = title
+        self.runner = runner          # "wrk", "latency", "idle", "startup", "h2load"
+        self.metrics = metrics
+        self.protocol = protocol
+        self.path = path
+        self.connections = connections
+        self.args = list(args)
+        self.headers = list(headers)
+        self.script = script          # wrk Lua script under bench/lua
+        self.size = size              # bytes per response, for throughput scenarios
+        self.warm_key = warm_key or path
+        self.default = default        # part of a run unless --scenarios says otherwise
+        self.notes = notes
+
+
+MIB = 1024 * 1024
+LATENCY_CONNECTIONS = 10
+LATENCY_RPS_PER_CONNECTION = 1000   # 10,000 req/s in all: moderate for every server here
+
+SCENARIOS = [
+    Scenario("plaintext", "HTTP/1.1 plaintext, 64 keep-alive connections", "wrk", [RPS]),
+    Scenario("pipeline", "HTTP/1.1 plaintext, 64 connections, 16-deep pipelining", "wrk", [RPS],
+             script="pipeline.lua", args=["16"]),
+    Scenario("conn-close", "HTTP/1.1 plaintext, one new connection per request (32 clients)", "wrk", [RPS],
+             connections=32, headers=["Connection: close"]),
+    Scenario("json", "HTTP/1.1 JSON (serialized per request), 64 keep-alive connections", "wrk", [RPS],
+             path="/json"),
+    Scenario("file-1m", "Download 1 MiB static file, 16 connections", "wrk", [MIBPS], path="/file/1m",
+             connections=16, size=MIB),
+    Scenario("file-100m", "Download 100 MiB static file, 4 connections", "wrk", [MIBPS], path="/file/100m",
+             connections=4, size=100 * MIB, warm_key="/file/1m"),
+    Scenario("echo-1m", "POST 1 MiB, streamed back (echo), 16 connections", "wrk", [MIBPS], path="/echo",
+             connections=16, size=MIB, script="post.lua", args=[str(MIB)]),
+    Scenario("latency", f"Latency at a fixed {LATENCY_CONNECTIONS * LATENCY_RPS_PER_CONNECTION:,} req/s "
+             f"(h2load, {LATENCY_CONNECTIONS} connections, plaintext)", "latency", LAT,
+             connections=LATENCY_CONNECTIONS, warm_key="/plaintext"),
+    Scenario("idle-10k", "10,000 idle keep-alive connections", "idle", IDLE, connections=10_000),
+    Scenario("idle-50k", "50,000 idle keep-alive connections (several source addresses)", "idle", IDLE,
+             connections=50_000),
+    Scenario("startup", "Launch to first successful response", "startup", [STARTUP]),
+    # HTTP/2 and HTTP/3 slot in here once the servers speak them (the apps then enable h2c/h2/h3
+    # and list the protocol in servers.py). Not in a default run.
+    Scenario("h2c-plaintext", "h2c plaintext, 64 connections x 16 streams (h2load -c64 -m16)", "h2load", [RPS],
+             protocol="h2c", default=False),
+    Scenario("h2-plaintext", "h2 (TLS) plaintext, 64 connections x 16 streams (h2load -c64 -m16)", "h2load",
+             [RPS], protocol="h2", default=False),
+    Scenario("h3-plaintext", "HTTP/3 plaintext, 64 connections x 16 streams (h2load --npn-list h3)", "h2load",
+             [RPS], protocol="h3", default=False),
+]
+
+BY_NAME = {s.name: s for s in SCENARIOS}

@@ -1,0 +1,184 @@
+package dev.peregrine.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.peregrine.api.Handler;
+import dev.peregrine.server.Server;
+import dev.peregrine.server.ServerOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Keep-alive connections idle past {@link ServerOptions#idleParkDelay()} are parked thread-less on
+ * the server's selector and resumed by their next bytes. Seen from a client nothing may change:
+ * requests are served, deadlines hold, limits count them, and close or stop ends them.
+ *
+ * <p>Parking cannot be observed from outside, so each test idles far longer than the short park
+ * delay it configures (200 ms against 10 ms); the assertions hold whether or not it parked.
+ */
+@Timeout(60)
+class IdleParkingTest {
+
+    private static final Duration SHORT = Duration.ofSeconds(1);
+    private static final Duration LONG = Duration.ofSeconds(60);
+    private static final Duration PARK = Duration.ofMillis(10);
+    private static final Duration IDLE = Duration.ofMillis(200);
+    private static final Handler READ_ALL = (req, res) -> res.send("read " + req.bodyBytes().length);
+
+    private Server server;
+
+    @AfterEach
+    void stop() {
+        E2e.stop(server);
+    }
+
+    private static ServerOptions.Builder lenient() {
+        return ServerOptions.builder()
+                .keepAliveTimeout(LONG)
+                .requestHeadersTimeout(LONG)
+                .minRequestBodyBytesPerSecond(0);
+    }
+
+    private Server start(Handler handler, ServerOptions options) throws Exception {
+        server = E2e.start(handler, options);
+        return server;
+    }
+
+    @Test
+    void idleConnectionParkedWithoutAThreadIsClosedAtTheKeepAliveTimeout() throws Exception {
+        // A park delay far below the keep-alive timeout: the connection waits thread-less.
+        start(READ_ALL, lenient().keepAliveTimeout(SHORT).idleParkDelay(PARK).build());
+        try (RawClient c = RawClient.tcp(server.port())) {
+            assertThat(c.request("GET /once HTTP/1.1\r\nHost: t\r\n\r\n").status()).isEqualTo(200);
+            assertThat(c.readUntilClosed()).isEmpty();
+        }
+        assertThat(server.metrics().timedOutConnections()).isEqualTo(1);
+        E2e.awaitCondition(() -> server.connectionCount() == 0, "the parked connection to be unregistered");
+        assertThat(server.metrics().activeConnections()).isZero();
+    }
+
+    @Test
+    void connectionIdlePastTheParkDelayServesItsNextRequests() throws Exception {
+        start(READ_ALL, lenient().idleParkDelay(PARK).build());
+        try (RawClient c = RawClient.tcp(server.port())) {
+            for (int i = 0; i < 3; i++) {
+                // Waiting for bytes that never come lets the connection idle past the park delay.
+                assertThat(c.awaitReadable(IDLE)).isFalse();
+                c.send("POST /p" + i + " HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc"
+                        + "GET /q" + i + " HTTP/1.1\r\nHost: t\r\n\r\n");
+                assertThat(c.readResponse().bodyText()).isEqualTo("read 3");
+                assertThat(c.readResponse().bodyText()).isEqualTo("read 0");
+            }
+        }
+        assertThat(server.metrics().acceptedConnections()).isEqualTo(1);
+        assertThat(server.metrics().requests()).isEqualTo(6);
+    }
+
+    @Test
+    void parkedConnectionsStillCountAgainstTheLimit() throws Exception {
+        start(READ_ALL, lenient().maxConcurrentConnections(1).idleParkDelay(PARK).build());
+        try (RawClient a = RawClient.tcp(server.port())) {
+            assertThat(a.request("GET /a HTTP/1.1\r\nHost: t\r\n\r\n").status()).isEqualTo(200);
+            assertThat(a.awaitReadable(IDLE)).isFalse(); // idles past the park delay
+            try (RawClient b = RawClient.tcp(server.port())) {
+                b.trySend("GET /b HTTP/1.1\r\nHost: t\r\n\r\n");
+                assertThat(b.readUntilClosed()).isEmpty();
+            }
+            assertThat(server.metrics().rejectedConnections()).isEqualTo(1);
+            assertThat(a.request("GET /a2 HTTP/1.1\r\nHost: t\r\n\r\n").status()).isEqualTo(200);
+        }
+        E2e.awaitCondition(() -> server.metrics().activeConnections() == 0, "the connection count to drop to 0");
+    }
+
+    @Test
+    void theJdkClientReusesAParkedConnection() throws Exception {
+        start(READ_ALL, lenient().idleParkDelay(PARK).build());
+        URI uri = URI.create("http://127.0.0.1:" + server.port() + "/parked");
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).timeout(E2e.WAIT)
+                        .POST(HttpRequest.BodyPublishers.ofString("x".repeat(i))).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.body()).isEqualTo("read " + i);
+                Thread.sleep(IDLE.toMillis()); // idle well past the park delay before the next request
+            }
+        }
+        assertThat(server.metrics().acceptedConnections()).isEqualTo(1);
+        assertThat(server.metrics().requests()).isEqualTo(3);
+    }
+
+    @Test
+    void partialHeadOnAParkedConnectionGets408() throws Exception {
+        start(READ_ALL, lenient().requestHeadersTimeout(SHORT).idleParkDelay(PARK).build());
+        try (RawClient c = RawClient.tcp(server.port())) {
+            assertThat(c.request("GET /first HTTP/1.1\r\nHost: t\r\n\r\n").status()).isEqualTo(200);
+            assertThat(c.awaitReadable(IDLE)).isFalse(); // parked by now
+            c.send("GET /second HTTP/1.1\r\nHo"); // wakes the connection, then stalls
+            RawResponse r = c.readResponse();
+            assertThat(r.status()).isEqualTo(408);
+            assertThat(r.connectionClose()).isTrue();
+            assertThat(c.readUntilClosed()).isEmpty();
+        }
+        assertThat(server.metrics().requests()).isEqualTo(1);
+    }
+
+    @Test
+    void parkedConnectionClosedByTheClientIsUnregistered() throws Exception {
+        start(READ_ALL, lenient().idleParkDelay(PARK).build());
+        RawClient c = RawClient.tcp(server.port());
+        assertThat(c.request("GET /a HTTP/1.1\r\nHost: t\r\n\r\n").status()).isEqualTo(200);
+        assertThat(c.awaitReadable(IDLE)).isFalse();
+        c.close();
+        RawClient d = RawClient.tcp(server.port());
+        assertThat(d.request("GET /b HTTP/1.1\r\nHost: t\r\n\r\n").status()).isEqualTo(200);
+        assertThat(d.awaitReadable(IDLE)).isFalse();
+        d.abort();
+        E2e.awaitCondition(() -> server.connectionCount() == 0, "both parked connections to be unregistered");
+        assertThat(server.metrics().activeConnections()).isZero();
+        assertThat(server.metrics().timedOutConnections()).isZero();
+    }
+
+    @Test
+    void manyParkedConnectionsWakeTogether() throws Exception {
+        start(READ_ALL, lenient().idleParkDelay(PARK).build());
+        int n = 50;
+        List<RawClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                RawClient c = RawClient.tcp(server.port());
+                clients.add(c);
+                assertThat(c.request("GET /first HTTP/1.1\r\nHost: t\r\n\r\n").status()).isEqualTo(200);
+            }
+            assertThat(clients.get(n - 1).awaitReadable(IDLE)).isFalse();
+            for (int i = 0; i < n; i++) {
+                clients.get(i).send("POST /again HTTP/1.1\r\nHost: t\r\nContent-Length: " + i + "\r\n\r\n" + "x".repeat(i));
+            }
+            for (int i = 0; i < n; i++) {
+                assertThat(clients.get(i).readResponse().bodyText()).isEqualTo("read " + i);
+            }
+        } finally {
+            clients.forEach(RawClient::close);
+        }
+        assertThat(server.metrics().acceptedConnections()).isEqualTo(n);
+        assertThat(server.metrics().requests()).isEqualTo(2L * n);
+    }
+
+    @Test
+    void gracefulStopClosesParkedConnections() throws Exception {
+        start(READ_ALL, lenient().idleParkDelay(PARK).build());
+        try (RawClient c = RawClient.tcp(server.port())) {
+            assertThat(c.request("GET /a HTTP/1.1\r\nHost: t\r\n\r\n").status()).isEqualTo(200);
+            assertThat(c.awaitReadable(IDLE)).isFalse();
+            assertThat(server.stop(Duration.ofSeconds(5))).isTrue();
+            assertThat(c.readUntilClosed()).isEmpty();
+        }
+        assertThat(server.connectionCount()).isZero();
+    }
+}
