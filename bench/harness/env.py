@@ -71,7 +71,7 @@ def find_jdk():
 
 def build(offline=False):
     """Builds peregrine-server and the benchmark apps (no tests): target/classes + target/lib."""
-    cmd = [os.path.join(ROOT, "mvnw"), "-B", "-q", "-ntp", "-DskipTests", "-Dmaven.javadoc.skip=true",
+    cmd = [os.path.join(ROOT, "mvnw"), "-B", "-q", "-ntp", "-Dmaven.test.skip=true", "-Dmaven.javadoc.skip=true",
            "-pl", "peregrine-benchmarks", "-am", "package"]
     if offline:
         cmd.insert(1, "-o")

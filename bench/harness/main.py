@@ -5,7 +5,6 @@ import datetime
 import json
 import os
 import resource
-import shutil
 import statistics
 import sys
 import time

@@ -52,8 +52,4 @@ final class BufferPool {
     long outstanding() {
         return outstanding.sum();
     }
-
-    int retainedCount() {
-        return free.size();
-    }
 }

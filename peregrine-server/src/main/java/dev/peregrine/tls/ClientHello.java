@@ -13,8 +13,6 @@ import java.nio.charset.StandardCharsets;
  */
 record ClientHello(int maxVersion, String serverName) {
 
-    static final int TLS_1_2 = 0x0303;
-
     /** Parses the record starting at {@code buf.position()}; null if incomplete or not a ClientHello. */
     static ClientHello peek(ByteBuffer buf) {
         try {

@@ -11,6 +11,7 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAKey;
 import java.util.ArrayList;
@@ -121,7 +122,7 @@ public record KeyMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
             for (X509Certificate c : chain) {
                 sb.append(Pem.encode("CERTIFICATE", c.getEncoded()));
             }
-        } catch (java.security.cert.CertificateEncodingException e) {
+        } catch (CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }
         return sb.toString();

@@ -1,6 +1,7 @@
 package dev.peregrine.tls;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
@@ -135,7 +136,7 @@ final class Pem {
                     SecretKeyFactory.getInstance(algorithm).generateSecret(new PBEKeySpec(password)),
                     info.getAlgParameters());
             return info.getKeySpec(cipher).getEncoded();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new GeneralSecurityException("malformed encrypted private key", e);
         } catch (GeneralSecurityException e) {
             throw new GeneralSecurityException("cannot decrypt the private key (wrong password?): " + e.getMessage(), e);

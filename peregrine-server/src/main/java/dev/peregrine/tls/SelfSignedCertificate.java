@@ -3,6 +3,7 @@ package dev.peregrine.tls;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -15,6 +16,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -173,7 +175,7 @@ public record SelfSignedCertificate(X509Certificate certificate, KeyPair keyPair
         if (!spec.dnsNames().isEmpty() || !spec.ipAddresses().isEmpty()) {
             List<byte[]> names = new ArrayList<>();
             for (String dns : spec.dnsNames()) {
-                names.add(Der.implicitPrimitive(2, dns.getBytes(java.nio.charset.StandardCharsets.US_ASCII))); // dNSName
+                names.add(Der.implicitPrimitive(2, dns.getBytes(StandardCharsets.US_ASCII))); // dNSName
             }
             for (InetAddress ip : spec.ipAddresses()) {
                 names.add(Der.implicitPrimitive(7, ip.getAddress())); // iPAddress: 4 or 16 octets
@@ -182,7 +184,7 @@ public record SelfSignedCertificate(X509Certificate certificate, KeyPair keyPair
         }
         // RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits; an identifier, not a security function.
         byte[] keyBits = Der.read(spki).children().get(1).value();
-        byte[] keyId = MessageDigest.getInstance("SHA-1").digest(java.util.Arrays.copyOfRange(keyBits, 1, keyBits.length));
+        byte[] keyId = MessageDigest.getInstance("SHA-1").digest(Arrays.copyOfRange(keyBits, 1, keyBits.length));
         exts.add(extension(OID_SUBJECT_KEY_ID, false, Der.octetString(keyId)));
         return Der.sequence(exts.toArray(byte[][]::new));
     }

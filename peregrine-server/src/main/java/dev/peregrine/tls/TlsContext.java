@@ -87,7 +87,7 @@ final class TlsContext {
 
         /** The oldest protocol version enabled, as a TLS version number. */
         int lowestVersion() {
-            return List.of(protocols).contains("TLSv1.2") ? 0x0303 : 0x0304;
+            return List.of(protocols).contains("TLSv1.2") ? 0x0303 : 0x0304; // TLS 1.2 / 1.3 wire versions
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.peregrine.tls;
 
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
@@ -42,5 +43,41 @@ public final class TlsHandshakeException extends SSLHandshakeException {
 
     public Reason reason() {
         return reason;
+    }
+
+    /**
+     * Names the reason of a failed handshake from what is known for sure (our own timeout, our
+     * SNI matcher's and ALPN selector's notes, the peeked hello's versions, our trust manager's
+     * marker) before falling back to the exception's type.
+     */
+    static TlsHandshakeException classify(Exception e, boolean timedOut, TlsContext.HandshakeNotes notes,
+            ClientHello hello, int lowestVersion) {
+        if (e instanceof TlsHandshakeException t) {
+            return t;
+        }
+        String message = String.valueOf(e.getMessage());
+        if (timedOut) {
+            return new TlsHandshakeException(Reason.TIMEOUT, "no TLS handshake within the timeout", e);
+        }
+        if (notes.rejectedServerName != null) {
+            return new TlsHandshakeException(Reason.UNRECOGNIZED_NAME, "no certificate for " + notes.rejectedServerName, e);
+        }
+        if (notes.unmatchedAlpn != null) {
+            return new TlsHandshakeException(Reason.NO_APPLICATION_PROTOCOL, "client offers ALPN " + notes.unmatchedAlpn, e);
+        }
+        if (hello != null && hello.maxVersion() < lowestVersion) {
+            return new TlsHandshakeException(Reason.PROTOCOL_VERSION,
+                    "client offers at most " + ClientHello.versionName(hello.maxVersion()), e);
+        }
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            // The JDK's own text for a missing required certificate is the only signal it gives.
+            if (c instanceof TlsContext.ClientCertificateRejected || String.valueOf(c.getMessage()).contains("Empty client certificate chain")) {
+                return new TlsHandshakeException(Reason.CLIENT_CERTIFICATE, message, e);
+            }
+        }
+        if (e instanceof SSLException) {
+            return new TlsHandshakeException(Reason.TLS_ERROR, message, e);
+        }
+        return new TlsHandshakeException(Reason.CLOSED, message, e);
     }
 }

@@ -5,6 +5,7 @@ import dev.peregrine.transport.Connection;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,7 +20,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>The server's 1-second heartbeat calls {@link #onHeartbeat()}: it aborts handshakes past
  * {@link TlsOptions#handshakeTimeout()} and, with {@link TlsOptions#watchFiles()}, reloads changed
- * certificate files. Reloads affect new connections only.
+ * certificate files. Reloads affect new connections only. Nothing else times a handshake out:
+ * without the heartbeat a silent client would hold its connection until it goes away.
  *
  * <p>A failed handshake is counted by {@link Reason} ({@link #stats()}), logged at DEBUG on
  * {@code dev.peregrine.tls}, and thrown as {@link TlsHandshakeException} with the connection
@@ -121,7 +123,7 @@ public final class TlsMiddleware {
     }
 
     /** The ALPN names offered, in preference order — what a protocol selector may be told to expect. */
-    public java.util.List<String> applicationProtocols() {
+    public List<String> applicationProtocols() {
         return options().applicationProtocols();
     }
 

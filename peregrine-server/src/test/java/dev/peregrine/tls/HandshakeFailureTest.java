@@ -120,6 +120,7 @@ class HandshakeFailureTest {
                 Socket silent = raw(server);
                 Socket partial = raw(server)) {
             partial.getOutputStream().write(new byte[] {0x16, 0x03, 0x01}); // starts a hello, never finishes it
+            assertThat(roundTrip(established, "done")).isEqualTo("done"); // its server side has finished handshaking
             TlsMiddleware m = server.middleware;
             await("both handshaking", () -> m.stats().handshakesInProgress() == 2);
             m.onHeartbeat(); // well before the deadline: nothing happens

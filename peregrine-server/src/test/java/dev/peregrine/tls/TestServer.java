@@ -1,5 +1,6 @@
 package dev.peregrine.tls;
 
+import dev.peregrine.transport.SocketConnection;
 import dev.peregrine.transport.TlsSession;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -69,7 +70,13 @@ final class TestServer implements AutoCloseable {
                 }
                 open.add(ch);
                 Thread.ofVirtual().start(() -> {
-                    ChannelConnection raw = new ChannelConnection(ch);
+                    SocketConnection raw;
+                    try {
+                        raw = new SocketConnection(ch); // the server's own TCP transport
+                    } catch (IOException e) {
+                        appErrors.add(e);
+                        return;
+                    }
                     try {
                         TlsConnection tls = middleware.wrap(raw);
                         sessions.add(tls.tls());

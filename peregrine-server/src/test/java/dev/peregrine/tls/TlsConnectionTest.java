@@ -151,6 +151,27 @@ class TlsConnectionTest {
     }
 
     @Test
+    void oneByteReadsDrainRecordsThatArrivedTogether() throws Exception {
+        TestServer.App oneByteEcho = c -> {
+            ByteBuffer one = ByteBuffer.allocate(1); // smaller than any record: every record goes through the overflow path
+            while (c.read(one.clear()) >= 0) {
+                c.write(one.flip());
+            }
+            c.shutdownOutput();
+        };
+        try (TestServer server = TestServer.start(options(), oneByteEcho); SSLSocket s = connect(client, server.port(), none())) {
+            StringBuilder sent = new StringBuilder();
+            for (int i = 0; i < 200; i++) {
+                String m = "message " + i + ";";
+                s.getOutputStream().write(m.getBytes(StandardCharsets.US_ASCII)); // one record each, sent back to back
+                sent.append(m);
+            }
+            s.shutdownOutput();
+            assertThat(TlsTesting.readAll(s.getInputStream())).isEqualTo(sent.toString());
+        }
+    }
+
+    @Test
     void gatheredWriteOfManySmallBuffers() throws Exception {
         TestServer.App app = c -> {
             ByteBuffer[] parts = new ByteBuffer[100];
@@ -188,9 +209,8 @@ class TlsConnectionTest {
             Thread writer = Thread.ofVirtual().start(() -> {
                 try {
                     sendPattern(c::write, total); // blocks: the client reads only after its KeyUpdate and ping
-                } catch (IOException | RuntimeException e) {
-                    e.printStackTrace();
-                    throw new java.io.UncheckedIOException(new IOException(e));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
                 }
             });
             ByteBuffer buf = ByteBuffer.allocate(4);
@@ -262,6 +282,78 @@ class TlsConnectionTest {
             s.shutdownOutput();
             await("server read after its close_notify", () -> afterClose.get() != null);
             assertThat(afterClose.get()).isEqualTo("still talking");
+        }
+    }
+
+    @Test
+    void timedReadTimesOutHoldingNothingAndTheConnectionCanBeParkedOnItsSocket() throws Exception {
+        AtomicReference<Boolean> bufferedWhenIdle = new AtomicReference<>();
+        java.util.concurrent.CountDownLatch parked = new java.util.concurrent.CountDownLatch(1);
+        TlsMiddleware middleware = TlsMiddleware.create(options());
+        TestServer.App app = c -> {
+            assertThat(c.supportsTimedRead()).isTrue();
+            ByteBuffer buf = ByteBuffer.allocate(100);
+            c.write(buf.limit(c.read(buf.clear(), 60_000)).flip()); // a record arrives well within the timeout
+            try {
+                c.read(buf.clear(), 1);
+                throw new AssertionError("the client sends nothing until parked");
+            } catch (java.net.SocketTimeoutException expected) {
+                bufferedWhenIdle.set(c.hasBufferedInput());
+            }
+            // What the server's IdleParker does: no thread reading, the socket's readiness watched by a selector.
+            java.nio.channels.SocketChannel ch = ((dev.peregrine.transport.SocketConnection) c.transport()).channel();
+            try (java.nio.channels.Selector selector = java.nio.channels.Selector.open()) {
+                ch.configureBlocking(false);
+                java.nio.channels.SelectionKey key = ch.register(selector, java.nio.channels.SelectionKey.OP_READ);
+                parked.countDown();
+                selector.select();
+                key.cancel();
+                selector.selectNow();
+                ch.configureBlocking(true);
+            }
+            int n;
+            while ((n = c.read(buf.clear(), 60_000)) >= 0) {
+                c.write(buf.limit(n).flip());
+            }
+            c.shutdownOutput();
+        };
+        try (TestServer server = new TestServer(middleware, app); SSLSocket s = connect(client, server.port(), none())) {
+            assertThat(roundTrip(s, "before")).isEqualTo("before");
+            assertThat(parked.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(bufferedWhenIdle.get()).isFalse();
+            assertThat(middleware.pool().outstanding()).isZero(); // parked without a record buffer
+            assertThat(roundTrip(s, "after parking")).isEqualTo("after parking");
+            s.shutdownOutput();
+            assertThat(TlsTesting.readAll(s.getInputStream())).isEmpty();
+            assertThat(server.appErrors).isEmpty();
+        }
+    }
+
+    @Test
+    void shutdownInputEndsReadingButNotWriting() throws Exception {
+        AtomicReference<Integer> readResult = new AtomicReference<>();
+        TestServer.App app = c -> {
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try {
+                    readResult.set(c.read(ByteBuffer.allocate(10))); // blocked (or about to be): woken with end of stream
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            c.shutdownInput();
+            try {
+                reader.join();
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException();
+            }
+            c.write(ByteBuffer.wrap("HTTP/1.1 408 Request Timeout\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+            c.shutdownOutput();
+        };
+        try (TestServer server = TestServer.start(options(), app); SSLSocket s = connect(client, server.port(), none())) {
+            assertThat(TlsTesting.readAll(s.getInputStream())).startsWith("HTTP/1.1 408");
+            await("reader woke", () -> readResult.get() != null);
+            assertThat(readResult.get()).isEqualTo(-1);
+            assertThat(server.appErrors).isEmpty();
         }
     }
 
