@@ -29,6 +29,7 @@ public class ForwardingRequest implements Request {
     @Override public void maxBodySize(long bytes) { delegate.maxBodySize(bytes); }
     @Override public Protocol protocol() { return delegate.protocol(); }
     @Override public String scheme() { return delegate.scheme(); }
+    @Override public TlsSession tls() { return delegate.tls(); }
     @Override public SocketAddress localAddress() { return delegate.localAddress(); }
     @Override public SocketAddress remoteAddress() { return delegate.remoteAddress(); }
 }

@@ -85,6 +85,14 @@ public interface Request {
         return "https".equals(scheme());
     }
 
+    /**
+     * The TLS facts of the connection (protocol version, cipher suite, ALPN, SNI name, the
+     * client's verified certificate chain), or {@code null} for plain text.
+     */
+    default TlsSession tls() {
+        return null;
+    }
+
     SocketAddress localAddress();
 
     SocketAddress remoteAddress();

@@ -7,7 +7,6 @@ import dev.peregrine.server.ServerContext;
 import dev.peregrine.server.ServerOptions;
 import dev.peregrine.server.TimeoutControl;
 import dev.peregrine.transport.Connection;
-import dev.peregrine.transport.SocketConnection;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -135,7 +134,7 @@ public final class Http1Connection implements ProtocolConnection {
             }
         }
         if (parked) {
-            context.idleParker().park(id, (SocketConnection) transport, idleDeadlineNanos);
+            context.idleParker().park(id, transport, idleDeadlineNanos);
         }
         return parked;
     }
@@ -364,11 +363,11 @@ public final class Http1Connection implements ProtocolConnection {
 
     /** Waits for the next request: on this thread up to the park delay, then (TCP) parked thread-less. */
     private int idleRead(ByteBuffer view) throws IOException {
-        if (context.idleParker() != null && transport instanceof SocketConnection socket && socket.supportsTimedRead()) {
+        if (context.idleParker() != null && transport.parkableChannel() != null) {
             try {
-                return socket.read(view, parkDelayMillis);
+                return transport.read(view, parkDelayMillis);
             } catch (SocketTimeoutException e) {
-                return PARK;
+                return transport.parkableChannel() != null ? PARK : transport.read(view);
             }
         }
         return transport.read(view);

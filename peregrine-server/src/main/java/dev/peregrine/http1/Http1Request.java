@@ -3,6 +3,7 @@ package dev.peregrine.http1;
 import dev.peregrine.api.Headers;
 import dev.peregrine.api.Protocol;
 import dev.peregrine.api.Request;
+import dev.peregrine.api.TlsSession;
 import java.io.InputStream;
 import java.net.SocketAddress;
 
@@ -133,6 +134,11 @@ final class Http1Request implements Request {
     @Override
     public String scheme() {
         return connection.transport().tls() != null ? "https" : "http";
+    }
+
+    @Override
+    public TlsSession tls() {
+        return connection.transport().tls();
     }
 
     @Override

@@ -1,10 +1,11 @@
 package dev.peregrine.server;
 
-import dev.peregrine.transport.SocketConnection;
+import dev.peregrine.transport.Connection;
 import java.io.IOException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -26,7 +27,7 @@ public final class IdleParker implements Runnable {
 
     /** Turns a parked connection that became readable back into a running protocol connection. */
     public interface Resumer {
-        ProtocolConnection resume(long id, SocketConnection connection);
+        ProtocolConnection resume(long id, Connection connection);
     }
 
     private final Selector selector;
@@ -53,8 +54,12 @@ public final class IdleParker implements Runnable {
      * Takes over an idle connection whose thread is about to end. {@code deadlineNanos} is its
      * keep-alive deadline; the heartbeat closes it then.
      */
-    public void park(long id, SocketConnection connection, long deadlineNanos) {
-        Parked p = new Parked(id, connection, deadlineNanos);
+    public void park(long id, Connection connection, long deadlineNanos) {
+        SocketChannel channel = connection.parkableChannel();
+        if (channel == null) {
+            throw new IllegalArgumentException("connection cannot park: " + connection);
+        }
+        Parked p = new Parked(id, connection, channel, deadlineNanos);
         if (!manager.replace(id, p)) {
             connection.close(); // unregistered meanwhile (aborted): nothing to keep
             return;
@@ -99,8 +104,8 @@ public final class IdleParker implements Runnable {
             return;
         }
         try {
-            p.connection.channel().configureBlocking(false);
-            p.connection.channel().register(selector, SelectionKey.OP_READ, p);
+            p.channel.configureBlocking(false);
+            p.channel.register(selector, SelectionKey.OP_READ, p);
         } catch (IOException | RuntimeException e) {
             p.close();
         }
@@ -111,7 +116,7 @@ public final class IdleParker implements Runnable {
             return; // closed by a timeout or stop meanwhile
         }
         try {
-            p.connection.channel().configureBlocking(true);
+            p.channel.configureBlocking(true);
         } catch (IOException | RuntimeException e) {
             p.connection.close();
             manager.unregister(p.id);
@@ -137,13 +142,15 @@ public final class IdleParker implements Runnable {
     /** A connection with no thread: closes on timeout, stop or abort, whichever comes first. */
     private final class Parked implements ProtocolConnection {
         final long id;
-        final SocketConnection connection;
+        final Connection connection;
+        final SocketChannel channel;
         final long deadlineNanos;
         final AtomicBoolean closed = new AtomicBoolean();
 
-        Parked(long id, SocketConnection connection, long deadlineNanos) {
+        Parked(long id, Connection connection, SocketChannel channel, long deadlineNanos) {
             this.id = id;
             this.connection = connection;
+            this.channel = channel;
             this.deadlineNanos = deadlineNanos;
         }
 

@@ -2,14 +2,18 @@ package dev.peregrine.server;
 
 import dev.peregrine.api.Handler;
 import dev.peregrine.http1.Http1Connection;
+import dev.peregrine.tls.TlsMiddleware;
+import dev.peregrine.tls.TlsOptions;
 import dev.peregrine.transport.Endpoint;
 import dev.peregrine.transport.Listener;
 import dev.peregrine.transport.SocketListener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +40,8 @@ public final class Server implements AutoCloseable {
 
     private final ServerContext context;
     private final List<Listener> listeners;
+    /** Per listener, its TLS middleware or {@code null} for plain text. */
+    private final List<TlsMiddleware> listenerTls;
     private final ConnectionManager connections;
     private final Heartbeat heartbeat;
     private final List<Thread> acceptLoops = new ArrayList<>();
@@ -45,15 +51,22 @@ public final class Server implements AutoCloseable {
     private final ConnectionDispatcher.Runner runner;
     private final IdleParker idleParker;
 
-    private Server(ServerOptions options, Handler handler, List<Listener> listeners) throws IOException {
+    private Server(ServerOptions options, Handler handler, List<Listener> listeners, List<TlsMiddleware> listenerTls)
+            throws IOException {
         ServerMetrics metrics = new ServerMetrics();
         this.listeners = List.copyOf(listeners);
+        this.listenerTls = java.util.Collections.unmodifiableList(new ArrayList<>(listenerTls));
         this.connections = new ConnectionManager(options.maxConcurrentConnections(), metrics);
         this.runner = new ConnectionDispatcher.Runner(connections);
         this.idleParker = new IdleParker(connections, runner);
         this.context = new ServerContext(options, handler, new DateCache(),
                 new BufferPool(options.readBufferBytes(), POOLED_READ_BUFFERS), metrics, idleParker);
-        this.heartbeat = new Heartbeat(context.dateCache(), connections, () -> {});
+        List<TlsMiddleware> distinct = listenerTls.stream().filter(java.util.Objects::nonNull).distinct().toList();
+        this.heartbeat = new Heartbeat(context.dateCache(), connections, () -> {
+            for (TlsMiddleware tls : distinct) {
+                tls.onHeartbeat(); // handshake deadlines, certificate file reloads
+            }
+        });
     }
 
     public static Builder builder() {
@@ -64,9 +77,14 @@ public final class Server implements AutoCloseable {
         ConnectionManager.Ids ids = new ConnectionManager.Ids();
         heartbeat.start();
         idleParker.start((id, connection) -> new Http1Connection(id, connection, context));
-        for (Listener listener : listeners) {
-            ConnectionDispatcher dispatcher = new ConnectionDispatcher(listener, connections, ids,
-                    (id, connection) -> new Http1Connection(id, connection, context), context.metrics(), runner);
+        for (int i = 0; i < listeners.size(); i++) {
+            Listener listener = listeners.get(i);
+            TlsMiddleware tls = listenerTls.get(i);
+            ConnectionDispatcher.ConnectionFactory factory = tls == null
+                    ? (id, connection) -> new Http1Connection(id, connection, context)
+                    : (id, connection) -> new SecureConnection(id, connection, tls, context, connections);
+            ConnectionDispatcher dispatcher = new ConnectionDispatcher(listener, connections, ids, factory,
+                    context.metrics(), runner);
             Thread t = Thread.ofPlatform().daemon().name("peregrine-accept-" + listener.localAddress()).start(dispatcher);
             acceptLoops.add(t);
         }
@@ -85,6 +103,26 @@ public final class Server implements AutoCloseable {
             }
         }
         throw new IllegalStateException("no TCP listener");
+    }
+
+    /** The TLS middleware of the first TLS listener (handshake counters, reload), or {@code null}. */
+    public TlsMiddleware tls() {
+        for (TlsMiddleware t : listenerTls) {
+            if (t != null) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** The bound port of the first TLS listener. */
+    public int securePort() {
+        for (int i = 0; i < listeners.size(); i++) {
+            if (listenerTls.get(i) != null && listeners.get(i).localAddress() instanceof InetSocketAddress inet) {
+                return inet.getPort();
+            }
+        }
+        throw new IllegalStateException("no TLS listener");
     }
 
     public ServerMetrics metrics() {
@@ -162,6 +200,7 @@ public final class Server implements AutoCloseable {
     /** Collects endpoints, the handler and options. */
     public static final class Builder {
         private final List<Endpoint> endpoints = new ArrayList<>();
+        private final List<TlsOptions> tlsOptions = new ArrayList<>();
         private Handler handler;
         private ServerOptions options = ServerOptions.defaults();
 
@@ -170,6 +209,17 @@ public final class Server implements AutoCloseable {
         /** Adds an endpoint to listen on; at least one is required. */
         public Builder listen(Endpoint endpoint) {
             endpoints.add(Objects.requireNonNull(endpoint));
+            tlsOptions.add(null);
+            return this;
+        }
+
+        /**
+         * Adds an HTTPS endpoint: TLS with these options wraps each connection before HTTP sees it.
+         * Listeners given the same options object share one TLS context (and one reload).
+         */
+        public Builder listen(Endpoint endpoint, TlsOptions tls) {
+            endpoints.add(Objects.requireNonNull(endpoint));
+            tlsOptions.add(Objects.requireNonNull(tls));
             return this;
         }
 
@@ -196,6 +246,23 @@ public final class Server implements AutoCloseable {
             if (endpoints.isEmpty()) {
                 throw new IllegalStateException("at least one endpoint is required");
             }
+            List<TlsMiddleware> middleware = new ArrayList<>();
+            IdentityHashMap<TlsOptions, TlsMiddleware> shared = new IdentityHashMap<>();
+            for (TlsOptions t : tlsOptions) {
+                TlsMiddleware m = null;
+                if (t != null) {
+                    m = shared.get(t);
+                    if (m == null) {
+                        try {
+                            m = TlsMiddleware.create(t); // loads certificates now: a bad file fails start()
+                        } catch (GeneralSecurityException e) {
+                            throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+                        }
+                        shared.put(t, m);
+                    }
+                }
+                middleware.add(m);
+            }
             List<Listener> bound = new ArrayList<>();
             try {
                 for (Endpoint e : endpoints) {
@@ -209,7 +276,7 @@ public final class Server implements AutoCloseable {
             }
             Server server;
             try {
-                server = new Server(options, handler, bound);
+                server = new Server(options, handler, bound, middleware);
             } catch (IOException | RuntimeException e) {
                 for (Listener l : bound) {
                     l.close();

@@ -3,7 +3,7 @@ package dev.peregrine.tls;
 import dev.peregrine.tls.TlsHandshakeException.Reason;
 import dev.peregrine.transport.Connection;
 import dev.peregrine.transport.SocketConnection;
-import dev.peregrine.transport.TlsSession;
+import dev.peregrine.api.TlsSession;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -321,6 +321,7 @@ public final class TlsConnection implements Connection {
      * (the HTTP/1.1 idle parking) and read normally when it becomes readable. Needs
      * {@link #supportsTimedRead()}.
      */
+    @Override
     public int read(ByteBuffer dst, int timeoutMillis) throws IOException {
         if (!dst.hasRemaining()) {
             return 0;
@@ -369,6 +370,12 @@ public final class TlsConnection implements Connection {
     }
 
     /** The transport connection beneath, e.g. the {@link SocketConnection} whose channel a parker watches. */
+    @Override
+    public java.nio.channels.SocketChannel parkableChannel() {
+        // Decrypted or undecrypted bytes above the socket would never wake a selector.
+        return supportsTimedRead() && !hasBufferedInput() ? inner.parkableChannel() : null;
+    }
+
     public Connection transport() {
         return inner;
     }

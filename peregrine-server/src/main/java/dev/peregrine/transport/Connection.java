@@ -1,9 +1,11 @@
 package dev.peregrine.transport;
 
+import dev.peregrine.api.TlsSession;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 
 /**
  * A duplex byte stream to one client: a TCP or Unix socket, or the same wrapped by middleware
@@ -26,6 +28,24 @@ public interface Connection extends Closeable {
         for (ByteBuffer src : srcs) {
             write(src);
         }
+    }
+
+    /**
+     * Reads like {@link #read(ByteBuffer)} but gives up after {@code timeoutMillis} with a
+     * {@link java.net.SocketTimeoutException}, leaving the connection usable. Only called when
+     * {@link #parkableChannel()} is not null.
+     */
+    default int read(ByteBuffer dst, int timeoutMillis) throws IOException {
+        throw new UnsupportedOperationException("no timed reads on " + getClass().getSimpleName());
+    }
+
+    /**
+     * The socket channel a selector may watch while this connection idles without a thread, or
+     * {@code null} when it cannot be parked (no timed reads, or input already buffered above the
+     * socket). See {@code dev.peregrine.server.IdleParker}.
+     */
+    default SocketChannel parkableChannel() {
+        return null;
     }
 
     /** Half-closes: sends FIN (or TLS close_notify) while the read side stays open. */

@@ -32,6 +32,7 @@ public final class SocketConnection implements Connection {
      * {@link java.net.SocketTimeoutException} that leaves the socket usable. Timed reads go through
      * the socket adaptor's stream, the one public route to a timed blocking read on a channel.
      */
+    @Override
     public int read(ByteBuffer heapDst, int timeoutMillis) throws IOException {
         if (timeoutMillis != soTimeout) {
             channel.socket().setSoTimeout(timeoutMillis);
@@ -55,6 +56,11 @@ public final class SocketConnection implements Connection {
     /** The channel, for parking an idle connection with a selector. */
     public SocketChannel channel() {
         return channel;
+    }
+
+    @Override
+    public SocketChannel parkableChannel() {
+        return timedReads ? channel : null;
     }
 
     @Override

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.peregrine.tls.TlsHandshakeException.Reason;
-import dev.peregrine.transport.TlsSession;
+import dev.peregrine.api.TlsSession;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

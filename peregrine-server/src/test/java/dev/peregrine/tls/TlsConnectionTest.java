@@ -8,7 +8,7 @@ import static dev.peregrine.tls.TlsTesting.roundTrip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.peregrine.transport.TlsSession;
+import dev.peregrine.api.TlsSession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package dev.peregrine.transport;
+package dev.peregrine.api;
 
 import java.security.cert.X509Certificate;
 import java.util.List;
