@@ -363,7 +363,9 @@ public final class Http1Connection implements ProtocolConnection {
 
     /** Waits for the next request: on this thread up to the park delay, then (TCP) parked thread-less. */
     private int idleRead(ByteBuffer view) throws IOException {
-        if (context.idleParker() != null && transport.parkableChannel() != null) {
+        if (context.idleParker() != null
+                && context.metrics().activeConnections() >= options.idleParkMinConnections()
+                && transport.parkableChannel() != null) {
             try {
                 return transport.read(view, parkDelayMillis);
             } catch (SocketTimeoutException e) {

@@ -33,6 +33,9 @@ import java.time.Duration;
  *     thread before it is parked thread-less with the server's selector (default 1 s: busy
  *     clients send their next request within milliseconds, and a parked thread's stack is the
  *     largest cost of an idle connection)
+ * @param idleParkMinConnections parking applies only while at least this many connections are
+ *     open (default 256): a parkable wait is a timed read, which costs a JDK timer per request,
+ *     while a few hundred parked stacks cost only a megabyte or two; 0 parks always
  * @param readBufferBytes the read buffer a busy connection borrows (default 16 KiB: a typical
  *     request head fits many times over); an idle connection gives it back
  */
@@ -49,6 +52,7 @@ public record ServerOptions(
         int maxConcurrentConnections,
         int maxResponseBufferBytes,
         Duration idleParkDelay,
+        int idleParkMinConnections,
         int readBufferBytes) {
 
     public ServerOptions {
@@ -56,6 +60,9 @@ public record ServerOptions(
         requirePositive(requestHeadersTimeout, "requestHeadersTimeout");
         requirePositive(minRequestBodyRateGracePeriod, "minRequestBodyRateGracePeriod");
         requirePositive(idleParkDelay, "idleParkDelay");
+        if (idleParkMinConnections < 0) {
+            throw new IllegalArgumentException("idleParkMinConnections must be >= 0");
+        }
         if (minRequestBodyBytesPerSecond < 0) {
             throw new IllegalArgumentException("minRequestBodyBytesPerSecond must be >= 0");
         }
@@ -102,6 +109,7 @@ public record ServerOptions(
         b.maxConcurrentConnections = maxConcurrentConnections;
         b.maxResponseBufferBytes = maxResponseBufferBytes;
         b.idleParkDelay = idleParkDelay;
+        b.idleParkMinConnections = idleParkMinConnections;
         b.readBufferBytes = readBufferBytes;
         return b;
     }
@@ -120,6 +128,7 @@ public record ServerOptions(
         private int maxConcurrentConnections = -1;
         private int maxResponseBufferBytes = 64 * 1024;
         private Duration idleParkDelay = Duration.ofSeconds(1);
+        private int idleParkMinConnections = 256;
         private int readBufferBytes = 16 * 1024;
 
         private Builder() {}
@@ -136,13 +145,14 @@ public record ServerOptions(
         public Builder maxConcurrentConnections(int v) { maxConcurrentConnections = v; return this; }
         public Builder maxResponseBufferBytes(int v) { maxResponseBufferBytes = v; return this; }
         public Builder idleParkDelay(Duration v) { idleParkDelay = v; return this; }
+        public Builder idleParkMinConnections(int v) { idleParkMinConnections = v; return this; }
         public Builder readBufferBytes(int v) { readBufferBytes = v; return this; }
 
         public ServerOptions build() {
             return new ServerOptions(keepAliveTimeout, requestHeadersTimeout, minRequestBodyBytesPerSecond,
                     minRequestBodyRateGracePeriod, maxRequestLineBytes, maxRequestHeaderBytes,
                     maxRequestHeaderCount, maxRequestBodyBytes, maxUnreadBodyDrainBytes,
-                    maxConcurrentConnections, maxResponseBufferBytes, idleParkDelay, readBufferBytes);
+                    maxConcurrentConnections, maxResponseBufferBytes, idleParkDelay, idleParkMinConnections, readBufferBytes);
         }
     }
 }

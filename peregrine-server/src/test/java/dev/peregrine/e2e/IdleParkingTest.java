@@ -55,7 +55,7 @@ class IdleParkingTest {
     @Test
     void idleConnectionParkedWithoutAThreadIsClosedAtTheKeepAliveTimeout() throws Exception {
         // A park delay far below the keep-alive timeout: the connection waits thread-less.
-        start(READ_ALL, lenient().keepAliveTimeout(SHORT).idleParkDelay(PARK).build());
+        start(READ_ALL, lenient().keepAliveTimeout(SHORT).idleParkDelay(PARK).idleParkMinConnections(0).build());
         try (RawClient c = RawClient.tcp(server.port())) {
             assertThat(c.request("GET /once HTTP/1.1\r\nHost: t\r\n\r\n").status()).isEqualTo(200);
             assertThat(c.readUntilClosed()).isEmpty();
@@ -67,7 +67,7 @@ class IdleParkingTest {
 
     @Test
     void connectionIdlePastTheParkDelayServesItsNextRequests() throws Exception {
-        start(READ_ALL, lenient().idleParkDelay(PARK).build());
+        start(READ_ALL, lenient().idleParkDelay(PARK).idleParkMinConnections(0).build());
         try (RawClient c = RawClient.tcp(server.port())) {
             for (int i = 0; i < 3; i++) {
                 // Waiting for bytes that never come lets the connection idle past the park delay.
@@ -84,7 +84,7 @@ class IdleParkingTest {
 
     @Test
     void parkedConnectionsStillCountAgainstTheLimit() throws Exception {
-        start(READ_ALL, lenient().maxConcurrentConnections(1).idleParkDelay(PARK).build());
+        start(READ_ALL, lenient().maxConcurrentConnections(1).idleParkDelay(PARK).idleParkMinConnections(0).build());
         try (RawClient a = RawClient.tcp(server.port())) {
             assertThat(a.request("GET /a HTTP/1.1\r\nHost: t\r\n\r\n").status()).isEqualTo(200);
             assertThat(a.awaitReadable(IDLE)).isFalse(); // idles past the park delay
@@ -100,7 +100,7 @@ class IdleParkingTest {
 
     @Test
     void theJdkClientReusesAParkedConnection() throws Exception {
-        start(READ_ALL, lenient().idleParkDelay(PARK).build());
+        start(READ_ALL, lenient().idleParkDelay(PARK).idleParkMinConnections(0).build());
         URI uri = URI.create("http://127.0.0.1:" + server.port() + "/parked");
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             for (int i = 0; i < 3; i++) {
@@ -116,7 +116,7 @@ class IdleParkingTest {
 
     @Test
     void partialHeadOnAParkedConnectionGets408() throws Exception {
-        start(READ_ALL, lenient().requestHeadersTimeout(SHORT).idleParkDelay(PARK).build());
+        start(READ_ALL, lenient().requestHeadersTimeout(SHORT).idleParkDelay(PARK).idleParkMinConnections(0).build());
         try (RawClient c = RawClient.tcp(server.port())) {
             assertThat(c.request("GET /first HTTP/1.1\r\nHost: t\r\n\r\n").status()).isEqualTo(200);
             assertThat(c.awaitReadable(IDLE)).isFalse(); // parked by now
@@ -131,7 +131,7 @@ class IdleParkingTest {
 
     @Test
     void parkedConnectionClosedByTheClientIsUnregistered() throws Exception {
-        start(READ_ALL, lenient().idleParkDelay(PARK).build());
+        start(READ_ALL, lenient().idleParkDelay(PARK).idleParkMinConnections(0).build());
         RawClient c = RawClient.tcp(server.port());
         assertThat(c.request("GET /a HTTP/1.1\r\nHost: t\r\n\r\n").status()).isEqualTo(200);
         assertThat(c.awaitReadable(IDLE)).isFalse();
@@ -147,7 +147,7 @@ class IdleParkingTest {
 
     @Test
     void manyParkedConnectionsWakeTogether() throws Exception {
-        start(READ_ALL, lenient().idleParkDelay(PARK).build());
+        start(READ_ALL, lenient().idleParkDelay(PARK).idleParkMinConnections(0).build());
         int n = 50;
         List<RawClient> clients = new ArrayList<>();
         try {
@@ -172,7 +172,7 @@ class IdleParkingTest {
 
     @Test
     void gracefulStopClosesParkedConnections() throws Exception {
-        start(READ_ALL, lenient().idleParkDelay(PARK).build());
+        start(READ_ALL, lenient().idleParkDelay(PARK).idleParkMinConnections(0).build());
         try (RawClient c = RawClient.tcp(server.port())) {
             assertThat(c.request("GET /a HTTP/1.1\r\nHost: t\r\n\r\n").status()).isEqualTo(200);
             assertThat(c.awaitReadable(IDLE)).isFalse();

@@ -171,7 +171,7 @@ class ShutdownTest {
             }
         };
         // A short park delay lets one idle connection be parked thread-less, the other not.
-        server = E2e.start(handler, ServerOptions.builder().idleParkDelay(Duration.ofMillis(10)).build());
+        server = E2e.start(handler, ServerOptions.builder().idleParkDelay(Duration.ofMillis(10)).idleParkMinConnections(0).build());
         int port = server.port();
 
         List<RawClient> clients = new ArrayList<>();

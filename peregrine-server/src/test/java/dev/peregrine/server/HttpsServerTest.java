@@ -33,7 +33,7 @@ class HttpsServerTest {
                 .listen(Endpoint.tcp("127.0.0.1", 0), tls)
                 .handler((req, res) -> res.send(req.scheme() + " " + (req.tls() == null ? "-"
                         : req.tls().protocol() + " " + req.tls().applicationProtocol())))
-                .options(ServerOptions.builder().idleParkDelay(Duration.ofMillis(50)).build())
+                .options(ServerOptions.builder().idleParkDelay(Duration.ofMillis(50)).idleParkMinConnections(0).build())
                 .start();
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);

@@ -52,7 +52,7 @@ class IdleParkingTest {
 
     @Test
     void aParkedConnectionServesItsNextRequest() throws Exception {
-        start(ServerOptions.builder().idleParkDelay(Duration.ofMillis(20)).build());
+        start(ServerOptions.builder().idleParkDelay(Duration.ofMillis(20)).idleParkMinConnections(0).build());
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(5000);
             assertThat(exchange(s, "/first")).startsWith("HTTP/1.1 200 OK").endsWith("ok /first");
@@ -66,7 +66,7 @@ class IdleParkingTest {
 
     @Test
     void aParkedConnectionIsClosedAtItsKeepAliveDeadline() throws Exception {
-        start(ServerOptions.builder().idleParkDelay(Duration.ofMillis(20)).keepAliveTimeout(Duration.ofMillis(500)).build());
+        start(ServerOptions.builder().idleParkDelay(Duration.ofMillis(20)).idleParkMinConnections(0).keepAliveTimeout(Duration.ofMillis(500)).build());
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(10_000);
             exchange(s, "/once");
@@ -77,7 +77,7 @@ class IdleParkingTest {
 
     @Test
     void aGracefulStopClosesParkedConnectionsAtOnce() throws Exception {
-        start(ServerOptions.builder().idleParkDelay(Duration.ofMillis(20)).build());
+        start(ServerOptions.builder().idleParkDelay(Duration.ofMillis(20)).idleParkMinConnections(0).build());
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(10_000);
             exchange(s, "/once");
