@@ -3,9 +3,9 @@ Keyed by scenario, or by (scenario, peer) for a peer-specific reason. They come 
 code, not from a profile yet: confirm or replace them with JFR / async-profiler evidence."""
 
 _WAKEUP = ("each request on an idle keep-alive connection wakes a parked virtual thread (poller -> "
-           "scheduler -> mount: two hand-offs) and the wait is a timed socket-adaptor read (SO_TIMEOUT, "
-           "`idleParkDelay`) that arms and cancels a JDK timer per request; event loops (Netty, Vert.x, "
-           "nginx) handle readiness in place")
+           "scheduler -> mount: two hand-offs), and where idle parking is on the wait is a timed "
+           "socket-adaptor read (SO_TIMEOUT) that arms and cancels a JDK timer per request; event loops "
+           "(Netty, Vert.x, nginx) handle readiness in place")
 _ROUTER = ("plus per-request garbage in the app's path: `Router` splits the path into a String[] and "
            "builds a List per request (the Netty/Vert.x apps compare the URI directly)")
 

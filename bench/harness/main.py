@@ -49,6 +49,8 @@ def parse_args(argv):
     p.add_argument("--out", help="results directory (default peregrine-benchmarks/target/bench-results/<time>)")
     p.add_argument("--max-minutes", type=float, help="stop starting new rounds/servers after this long")
     p.add_argument("--list", action="store_true", help="list servers and scenarios, then exit")
+    p.add_argument("--render", metavar="RESULTS_JSON",
+                   help="only re-render report.md and charts next to RESULTS_JSON (e.g. after editing guesses.py)")
     return p.parse_args(argv)
 
 
@@ -60,6 +62,8 @@ def main(argv=None):
         for sc in SCENARIOS:
             print(f"scenario {sc.name:14} {'' if sc.default else '(opt-in) '}{sc.title}")
         return 0
+    if a.render:
+        return render(a.render)
     mode = "smoke" if a.smoke else "quick" if a.quick else "full"
     cfg = dict(MODES[mode])
     for k in ("rounds", "duration", "warmup"):
@@ -182,6 +186,20 @@ def main(argv=None):
         log(f"published to {dest}")
     print(open(paths["markdown"]).read().split("## Details")[0])
     log(f"done in {meta['elapsed_s']} s")
+    return 0
+
+
+def render(path):
+    """Re-renders the report and charts of an earlier run from its results.json."""
+    results = json.load(open(path))
+    scenarios = []
+    for name, title in results["meta"]["scenarios"].items():
+        sc = BY_NAME.get(name) or _resized(BY_NAME["idle-10k"], int(name.split("-")[1].rstrip("k")) * 1000)
+        scenarios.append(sc)
+    servers = list(results["meta"]["servers"])
+    out = os.path.dirname(os.path.abspath(path))
+    paths = report.write(results, scenarios, servers, out)
+    log(f"re-rendered {paths['markdown']} and {paths['charts']}")
     return 0
 
 

@@ -26,7 +26,35 @@ import java.util.Set;
  */
 public final class Router implements Handler {
 
-    private record Route(String method, String[] segments, Handler handler) {}
+    /** A route with its pattern pre-split: segment texts, and for each whether it is literal, a parameter or the rest. */
+    private record Route(String method, String[] segments, byte[] kinds, Handler handler) {
+        static Route of(String method, String pattern, Handler handler) {
+            String[] raw = split(pattern);
+            String[] segments = new String[raw.length];
+            byte[] kinds = new byte[raw.length];
+            for (int i = 0; i < raw.length; i++) {
+                String seg = raw[i];
+                if (seg.equals("*") || (seg.startsWith("{") && seg.endsWith("...}"))) {
+                    if (i != raw.length - 1) {
+                        throw new IllegalArgumentException("a rest segment must come last: " + pattern);
+                    }
+                    kinds[i] = REST;
+                    segments[i] = seg.equals("*") ? null : seg.substring(1, seg.length() - 4);
+                } else if (seg.startsWith("{") && seg.endsWith("}")) {
+                    kinds[i] = PARAM;
+                    segments[i] = seg.substring(1, seg.length() - 1);
+                } else {
+                    kinds[i] = LITERAL;
+                    segments[i] = seg;
+                }
+            }
+            return new Route(method, segments, kinds, handler);
+        }
+    }
+
+    private static final byte LITERAL = 0;
+    private static final byte PARAM = 1;
+    private static final byte REST = 2;
 
     private final List<Route> routes;
     private final Handler notFound;
@@ -42,25 +70,19 @@ public final class Router implements Handler {
 
     @Override
     public void handle(Request request, Response response) throws Exception {
-        String[] path = split(request.path());
-        Set<String> allowed = null;
-        for (String method : methodsToTry(request.method())) {
-            for (Route route : routes) {
-                Map<String, String> params = match(route.segments, path);
-                if (params == null) {
-                    continue;
-                }
-                if (route.method.equals(method)) {
-                    route.handler.handle(params.isEmpty() ? request : new RoutedRequest(request, params), response);
-                    return;
-                }
-                if (allowed == null) {
-                    allowed = new LinkedHashSet<>();
-                }
+        String path = request.path();
+        String method = request.method();
+        if (dispatch(method, path, request, response)
+                || (method.equals("HEAD") && dispatch("GET", path, request, response))) {
+            return;
+        }
+        Set<String> allowed = new LinkedHashSet<>();
+        for (Route route : routes) {
+            if (match(route, path) != null) {
                 allowed.add(route.method);
             }
         }
-        if (allowed != null) {
+        if (!allowed.isEmpty()) {
             if (allowed.contains("GET")) {
                 allowed.add("HEAD");
             }
@@ -71,8 +93,19 @@ public final class Router implements Handler {
         notFound.handle(request, response);
     }
 
-    private static List<String> methodsToTry(String method) {
-        return method.equals("HEAD") ? List.of("HEAD", "GET") : List.of(method);
+    /** Runs the first route of {@code method} matching {@code path}; false if none. Allocates only for captured parameters. */
+    private boolean dispatch(String method, String path, Request request, Response response) throws Exception {
+        for (Route route : routes) {
+            if (!route.method.equals(method)) {
+                continue;
+            }
+            Map<String, String> params = match(route, path);
+            if (params != null) {
+                route.handler.handle(params.isEmpty() ? request : new RoutedRequest(request, params), response);
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String[] split(String path) {
@@ -83,31 +116,44 @@ public final class Router implements Handler {
         return p.split("/", -1);
     }
 
-    /** Captured parameters (possibly empty) on a match, {@code null} otherwise. */
-    private static Map<String, String> match(String[] pattern, String[] path) {
+    /**
+     * Matches the path's segments against the route in place, without splitting the path:
+     * captured parameters (possibly none) on a match, {@code null} otherwise.
+     */
+    private static Map<String, String> match(Route route, String path) {
+        int n = path.length();
+        // pos is where the next segment starts; n + 1 means no segment is left. "/" has none.
+        int pos = n == 0 || (n == 1 && path.charAt(0) == '/') ? n + 1 : (path.charAt(0) == '/' ? 1 : 0);
         Map<String, String> params = Map.of();
-        for (int i = 0; i < pattern.length; i++) {
-            String seg = pattern[i];
-            if (seg.equals("*") || (seg.startsWith("{") && seg.endsWith("...}"))) {
-                String rest = String.join("/", java.util.Arrays.copyOfRange(path, Math.min(i, path.length), path.length));
-                if (!seg.equals("*")) {
-                    params = put(params, seg.substring(1, seg.length() - 4), rest);
+        String[] segments = route.segments;
+        for (int i = 0; i < segments.length; i++) {
+            byte kind = route.kinds[i];
+            if (kind == REST) {
+                if (segments[i] != null) {
+                    params = put(params, segments[i], pos > n ? "" : path.substring(pos));
                 }
                 return params;
             }
-            if (i >= path.length) {
+            if (pos > n) {
                 return null;
             }
-            if (seg.startsWith("{") && seg.endsWith("}")) {
-                if (path[i].isEmpty()) {
+            int slash = path.indexOf('/', pos);
+            int end = slash < 0 ? n : slash;
+            if (kind == PARAM) {
+                if (end == pos) {
                     return null;
                 }
-                params = put(params, seg.substring(1, seg.length() - 1), PathDecoder.decodeSegment(path[i]));
-            } else if (!seg.equals(path[i])) {
+                try {
+                    params = put(params, segments[i], PathDecoder.decodeSegment(path.substring(pos, end)));
+                } catch (IllegalArgumentException malformed) {
+                    return null; // a segment that does not decode names no resource: 404
+                }
+            } else if (segments[i].length() != end - pos || !path.startsWith(segments[i], pos)) {
                 return null;
             }
+            pos = end + 1;
         }
-        return pattern.length == path.length ? params : null;
+        return pos > n ? params : null;
     }
 
     private static Map<String, String> put(Map<String, String> params, String name, String value) {
@@ -125,7 +171,7 @@ public final class Router implements Handler {
             if (!pattern.startsWith("/")) {
                 throw new IllegalArgumentException("a pattern starts with '/': " + pattern);
             }
-            routes.add(new Route(method, split(pattern), handler));
+            routes.add(Route.of(method, pattern, handler));
             return this;
         }
 
