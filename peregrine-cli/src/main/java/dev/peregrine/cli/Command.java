@@ -7,15 +7,50 @@ import java.util.Locale;
 sealed interface Command {
 
     /**
-     * {@code peregrine serve [DIR] [--port N] [--host H] [--no-listing] [--quiet]}.
+     * {@code peregrine serve [DIR] [options]}.
      *
      * @param dir the directory to serve, or {@code null} for the built-in demo page
      * @param port 0-65535, 0 for any free port
+     * @param https the HTTPS listener, or {@code null} for plain HTTP only ({@code --no-https})
      */
-    record Serve(Path dir, String host, int port, boolean listing, boolean quiet) implements Command {
+    record Serve(Path dir, String host, int port, boolean listing, boolean quiet, Https https) implements Command {
         static final String DEFAULT_HOST = "localhost";
         static final int DEFAULT_PORT = 8080;
+        static final int DEFAULT_HTTPS_PORT = 8443;
+
+        /** Plain HTTP only, as with {@code --no-https}. */
+        Serve(Path dir, String host, int port, boolean listing, boolean quiet) {
+            this(dir, host, port, listing, quiet, null);
+        }
     }
+
+    /**
+     * The HTTPS side of {@code serve}.
+     *
+     * @param port 0-65535, 0 for any free port
+     * @param certificate what the listener presents
+     */
+    record Https(int port, Certificate certificate) {
+        /** The default: port 8443 with the development certificate from its default directory. */
+        static Https defaults() {
+            return new Https(Serve.DEFAULT_HTTPS_PORT, new Certificate.Dev(null));
+        }
+    }
+
+    /** Where the HTTPS certificate comes from. */
+    sealed interface Certificate {
+        /** The {@code dev-cert} certificate, created on first use; {@code dir} null for the default directory. */
+        record Dev(Path dir) implements Certificate {}
+
+        /** {@code --cert FILE --key FILE}: a PEM chain (leaf first) and its private key. */
+        record Pem(Path chain, Path key) implements Certificate {}
+
+        /** {@code --keystore FILE [--keystore-password PW]}: a PKCS#12 or JKS store, its first key entry. */
+        record KeyStore(Path file, String password) implements Certificate {}
+    }
+
+    /** {@code peregrine dev-cert [--dir DIR]}; {@code dir} null for the default directory. */
+    record DevCert(Path dir) implements Command {}
 
     record Help() implements Command {}
 
@@ -26,16 +61,27 @@ sealed interface Command {
 
     String USAGE = """
             Usage:
-              peregrine serve [DIR] [options]   serve DIR (default: a built-in demo page) over HTTP
+              peregrine serve [DIR] [options]   serve DIR (default: a built-in demo page) over HTTP and HTTPS
+              peregrine dev-cert [--dir DIR]    create (once) the localhost certificate and show how to trust it
               peregrine help                    show this help
               peregrine --version               show the version
 
             Options for serve:
-              --port N        TCP port, 0 for any free one (default 8080)
+              --port N        HTTP port, 0 for any free one (default 8080)
               --host H        address to bind (default localhost: 127.0.0.1 and ::1);
                               0.0.0.0 or :: to accept connections from other machines
               --no-listing    answer 404 for directories without index.html instead of listing them
               --quiet         do not log requests to stdout
+
+            HTTPS (on by default, with the development certificate of `peregrine dev-cert`):
+              --https-port N  HTTPS port, 0 for any free one (default 8443)
+              --no-https      plain HTTP only
+              --cert FILE --key FILE
+                              a PEM certificate chain and its private key instead
+              --keystore FILE [--keystore-password PW]
+                              a PKCS#12 or JKS keystore instead
+              --cert-dir DIR  where the development certificate is kept
+                              (default $XDG_CONFIG_HOME/peregrine, else ~/.config/peregrine)
 
             Ctrl-C (or SIGTERM) stops the server gracefully, letting running requests finish.
             """;
@@ -46,21 +92,67 @@ sealed interface Command {
         }
         return switch (args[0]) {
             case "serve" -> parseServe(args);
+            case "dev-cert" -> parseDevCert(args);
             case "help", "--help", "-h" -> args.length == 1 ? new Help() : new Invalid("help takes no arguments");
             case "--version", "version" -> args.length == 1 ? new Version() : new Invalid("--version takes no arguments");
             default -> new Invalid("unknown command: " + args[0]);
         };
     }
 
-    private static Command parseServe(String[] args) {
+    /** The arguments after the command name, one at a time, with {@code --name=value} split. */
+    final class Args {
+        private final String[] args;
+        private int next = 1;
+        String name;
+        /** The value after {@code =}, or null. */
+        String inlineValue;
+        String raw;
+
+        Args(String[] args) {
+            this.args = args;
+        }
+
+        boolean advance() {
+            if (next >= args.length) {
+                return false;
+            }
+            raw = args[next++];
+            name = raw;
+            inlineValue = null;
+            int eq = raw.indexOf('=');
+            if (raw.startsWith("--") && eq > 0) {
+                name = raw.substring(0, eq);
+                inlineValue = raw.substring(eq + 1);
+            }
+            return true;
+        }
+
+        /** The option's value ({@code --name=value} or {@code --name value}), or null if there is none. */
+        String value() {
+            if (inlineValue != null) {
+                return inlineValue;
+            }
+            return next < args.length ? args[next++] : null;
+        }
+    }
+
+    private static Command parseServe(String[] argv) {
         Path dir = null;
         String host = Serve.DEFAULT_HOST;
         int port = Serve.DEFAULT_PORT;
         boolean listing = true;
         boolean quiet = false;
         boolean endOfOptions = false;
-        for (int i = 1; i < args.length; i++) {
-            String arg = args[i];
+        boolean noHttps = false;
+        Integer httpsPort = null;
+        Path cert = null;
+        Path key = null;
+        Path keyStore = null;
+        String keyStorePassword = null;
+        Path certDir = null;
+        Args a = new Args(argv);
+        while (a.advance()) {
+            String arg = a.raw;
             if (endOfOptions || !arg.startsWith("-") || arg.equals("-")) {
                 if (dir != null) {
                     return new Invalid("only one directory may be given: " + arg);
@@ -68,58 +160,111 @@ sealed interface Command {
                 dir = Path.of(arg);
                 continue;
             }
-            // --name=value and --name value are both accepted
-            String name = arg;
-            String value = null;
-            int eq = arg.indexOf('=');
-            if (arg.startsWith("--") && eq > 0) {
-                name = arg.substring(0, eq);
-                value = arg.substring(eq + 1);
-            }
+            String name = a.name;
             switch (name) {
                 case "--" -> endOfOptions = true;
-                case "--port", "-p" -> {
+                case "--port", "-p", "--https-port" -> {
+                    String value = a.value();
                     if (value == null) {
-                        if (++i >= args.length) {
-                            return new Invalid(name + " needs a value");
-                        }
-                        value = args[i];
+                        return new Invalid(name + " needs a value");
                     }
-                    port = parsePort(value);
-                    if (port < 0) {
+                    int p = parsePort(value);
+                    if (p < 0) {
                         return new Invalid("not a port (0-65535): " + value);
+                    }
+                    if (name.equals("--https-port")) {
+                        httpsPort = p;
+                    } else {
+                        port = p;
                     }
                 }
                 case "--host" -> {
+                    String value = a.value();
                     if (value == null) {
-                        if (++i >= args.length) {
-                            return new Invalid(name + " needs a value");
-                        }
-                        value = args[i];
+                        return new Invalid(name + " needs a value");
                     }
                     if (value.isBlank()) {
                         return new Invalid("--host needs a host name or address");
                     }
                     host = stripBrackets(value.strip());
                 }
-                case "--no-listing" -> {
-                    if (value != null) {
-                        return new Invalid("--no-listing takes no value");
+                case "--cert", "--key", "--keystore", "--keystore-password", "--cert-dir" -> {
+                    String value = a.value();
+                    if (value == null || (value.isEmpty() && !name.equals("--keystore-password"))) {
+                        return new Invalid(name + " needs a value");
                     }
-                    listing = false;
+                    switch (name) {
+                        case "--cert" -> cert = Path.of(value);
+                        case "--key" -> key = Path.of(value);
+                        case "--keystore" -> keyStore = Path.of(value);
+                        case "--keystore-password" -> keyStorePassword = value;
+                        default -> certDir = Path.of(value);
+                    }
                 }
-                case "--quiet", "-q" -> {
-                    if (value != null) {
-                        return new Invalid("--quiet takes no value");
+                case "--no-listing", "--quiet", "-q", "--no-https" -> {
+                    if (a.inlineValue != null) {
+                        return new Invalid(name + " takes no value");
                     }
-                    quiet = true;
+                    switch (name) {
+                        case "--no-listing" -> listing = false;
+                        case "--no-https" -> noHttps = true;
+                        default -> quiet = true;
+                    }
                 }
                 default -> {
                     return new Invalid("unknown option: " + arg);
                 }
             }
         }
-        return new Serve(dir, host, port, listing, quiet);
+        // HTTPS: check the options make one consistent choice.
+        boolean anyHttpsOption = httpsPort != null || cert != null || key != null || keyStore != null
+                || keyStorePassword != null || certDir != null;
+        if (noHttps) {
+            return anyHttpsOption ? new Invalid("--no-https cannot be combined with HTTPS options") : new Serve(dir, host, port, listing, quiet);
+        }
+        if ((cert == null) != (key == null)) {
+            return new Invalid("--cert and --key go together");
+        }
+        if (keyStorePassword != null && keyStore == null) {
+            return new Invalid("--keystore-password needs --keystore");
+        }
+        if (cert != null && keyStore != null) {
+            return new Invalid("use either --cert/--key or --keystore, not both");
+        }
+        if (certDir != null && (cert != null || keyStore != null)) {
+            return new Invalid("--cert-dir is for the development certificate; it cannot be combined with --cert or --keystore");
+        }
+        int tlsPort = httpsPort != null ? httpsPort : Serve.DEFAULT_HTTPS_PORT;
+        if (tlsPort == port && port != 0) {
+            return new Invalid("--port and --https-port must differ (both are " + port + ")");
+        }
+        Certificate certificate = cert != null ? new Certificate.Pem(cert, key)
+                : keyStore != null ? new Certificate.KeyStore(keyStore, keyStorePassword == null ? "" : keyStorePassword)
+                : new Certificate.Dev(certDir);
+        return new Serve(dir, host, port, listing, quiet, new Https(tlsPort, certificate));
+    }
+
+    private static Command parseDevCert(String[] argv) {
+        Path dir = null;
+        Args a = new Args(argv);
+        while (a.advance()) {
+            switch (a.name) {
+                case "--dir", "--cert-dir" -> {
+                    String value = a.value();
+                    if (value == null || value.isEmpty()) {
+                        return new Invalid(a.name + " needs a value");
+                    }
+                    if (dir != null) {
+                        return new Invalid(a.name + " given twice");
+                    }
+                    dir = Path.of(value);
+                }
+                default -> {
+                    return new Invalid(a.raw.startsWith("-") ? "unknown option: " + a.raw : "dev-cert takes no arguments: " + a.raw);
+                }
+            }
+        }
+        return new DevCert(dir);
     }
 
     private static int parsePort(String s) {

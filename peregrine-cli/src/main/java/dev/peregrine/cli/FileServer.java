@@ -5,6 +5,9 @@ import dev.peregrine.files.StaticFiles;
 import dev.peregrine.observe.AccessLog;
 import dev.peregrine.server.Server;
 import dev.peregrine.server.ServerOptions;
+import dev.peregrine.tls.CertificateSource;
+import dev.peregrine.tls.DevCertificate;
+import dev.peregrine.tls.TlsOptions;
 import dev.peregrine.transport.Endpoint;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,32 +16,46 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * What {@code peregrine serve} runs: a {@link Server} with {@link StaticFiles} (or the
- * {@link DemoSite}) behind an {@link AccessLog}, bound as the options say.
+ * {@link DemoSite}) behind an {@link AccessLog}, bound as the options say: an HTTP listener and,
+ * unless {@code --no-https}, an HTTPS one, both in one server (one handler, one set of metrics).
  *
  * <p>{@code localhost} binds both loopbacks, 127.0.0.1 and ::1, on one port: browsers resolve
  * localhost to ::1 first, and a server on 127.0.0.1 alone costs them a failed connect each time
  * (or fails outright for clients without fallback). Where the machine has no IPv6 loopback,
- * 127.0.0.1 alone is used.
+ * 127.0.0.1 alone is used. The HTTPS port is bound the same way.
  */
 final class FileServer implements AutoCloseable {
 
-    /** Attempts to find a port free on both loopbacks when asked for port 0 (another process may win a race). */
+    /** Attempts to find ports free on both loopbacks when asked for port 0 (another process may win a race). */
     private static final int PORT_ATTEMPTS = 5;
+
+    /** The server could not start; the message says why, in one line for the user. */
+    static final class CannotStart extends Exception {
+        CannotStart(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     private final Server server;
     private final String description;
     private final String url;
+    private final String secureUrl;
+    private final String certificateNote;
 
-    private FileServer(Server server, String description, String url) {
+    private FileServer(Server server, String description, String url, String secureUrl, String certificateNote) {
         this.server = server;
         this.description = description;
         this.url = url;
+        this.secureUrl = secureUrl;
+        this.certificateNote = certificateNote;
     }
 
     /**
@@ -46,9 +63,9 @@ final class FileServer implements AutoCloseable {
      *
      * @param log where request lines go (ignored when {@code options.quiet()})
      * @throws IllegalArgumentException if the directory does not exist
-     * @throws IOException if no listener could be bound
+     * @throws CannotStart if the certificate cannot be read or created, or no listener could be bound
      */
-    static FileServer start(Command.Serve options, PrintStream log) throws IOException {
+    static FileServer start(Command.Serve options, PrintStream log) throws CannotStart {
         Handler handler;
         String description;
         if (options.dir() == null) {
@@ -62,43 +79,123 @@ final class FileServer implements AutoCloseable {
         if (!options.quiet()) {
             handler = handler.with(AccessLog.to(log::println));
         }
-        Server server = bind(options.host(), options.port(), handler);
-        int port = server.port();
+        TlsOptions tls = null;
+        String note = null;
+        if (options.https() != null) {
+            Command.Certificate choice = options.https().certificate();
+            if (choice instanceof Command.Certificate.Dev dev) {
+                DevCertificate cert = devCertificate(dev.dir());
+                tls = cert.tlsOptions().toBuilder().watchFiles(true).build();
+                note = (cert.created() ? "Created the development certificate " : "HTTPS uses the development certificate ")
+                        + cert.certificatePem() + " (`peregrine dev-cert"
+                        + (dev.dir() == null ? "" : " --dir " + dev.dir()) + "` shows how to trust it)";
+            } else {
+                tls = TlsOptions.builder().certificate(certificateSource(choice)).watchFiles(true).build();
+            }
+        }
+        int httpsPort = options.https() == null ? -1 : options.https().port();
+        Server server = bind(options.host(), options.port(), httpsPort, tls, handler);
         String host = options.host().indexOf(':') >= 0 ? "[" + options.host() + "]" : options.host();
-        return new FileServer(server, description, "http://" + host + ":" + port + "/");
+        String url = "http://" + host + ":" + server.port() + "/";
+        String secureUrl = tls == null ? null : "https://" + host + ":" + server.securePort() + "/";
+        return new FileServer(server, description, url, secureUrl, note);
     }
 
-    private static Server bind(String host, int port, Handler handler) throws IOException {
+    private static DevCertificate devCertificate(Path dir) throws CannotStart {
+        Path where = dir != null ? dir : DevCertificate.defaultDirectory();
+        try {
+            return DevCertificate.loadOrCreate(where);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw new CannotStart("cannot load or create the development certificate in " + where + ": " + rootMessage(e)
+                    + " (or use --cert/--key, --keystore, or --no-https)", e);
+        }
+    }
+
+    /** The source for {@code --cert/--key} or {@code --keystore}, read once now so a bad file fails here with its name. */
+    private static CertificateSource certificateSource(Command.Certificate choice) throws CannotStart {
+        CertificateSource source = switch (choice) {
+            case Command.Certificate.Pem pem -> CertificateSource.pem(pem.chain(), pem.key());
+            case Command.Certificate.KeyStore ks -> CertificateSource.keyStore(ks.file(), ks.password().toCharArray());
+            case Command.Certificate.Dev dev -> throw new IllegalStateException("handled by the caller");
+        };
+        try {
+            source.load();
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw new CannotStart("cannot use the certificate " + String.join(" and ", source.files().stream()
+                    .map(Path::toString).toList()) + ": " + rootMessage(e), e);
+        }
+        return source;
+    }
+
+    private static Server bind(String host, int port, int httpsPort, TlsOptions tls, Handler handler) throws CannotStart {
+        List<String> addresses;
         if (!Command.isLocalhost(host)) {
-            // Resolve here so an unknown name fails as an UnknownHostException (an IOException
-            // the command reports) rather than an unchecked exception from bind.
-            InetAddress address = InetAddress.getByName(host);
-            return start(List.of(Endpoint.tcp(address.getHostAddress(), port)), handler);
-        }
-        if (!ipv6LoopbackAvailable()) {
-            return start(List.of(Endpoint.tcp("127.0.0.1", port)), handler);
-        }
-        if (port != 0) {
-            return start(List.of(Endpoint.tcp("127.0.0.1", port), Endpoint.tcp("::1", port)), handler);
-        }
-        // Port 0 on two listeners would give two different ports: take a free IPv4 port and
-        // bind both to it, trying again if someone took it on ::1 (or in between).
-        for (int attempt = 1; ; attempt++) {
-            int free = freePort();
+            // Resolve here so an unknown name fails with its own message rather than an unchecked exception from bind.
             try {
-                return start(List.of(Endpoint.tcp("127.0.0.1", free), Endpoint.tcp("::1", free)), handler);
+                addresses = List.of(InetAddress.getByName(host).getHostAddress());
             } catch (IOException e) {
-                if (attempt >= PORT_ATTEMPTS || !isBindFailure(e)) {
-                    throw e;
+                throw new CannotStart("cannot listen on " + host + ": " + rootMessage(e), e);
+            }
+        } else {
+            addresses = ipv6LoopbackAvailable() ? List.of("127.0.0.1", "::1") : List.of("127.0.0.1");
+        }
+        // Port 0 on two listeners would give two different ports: with both loopbacks, take free
+        // IPv4 ports and bind both families to them, trying again if someone took one in between.
+        boolean pick = addresses.size() > 1 && (port == 0 || httpsPort == 0);
+        for (int attempt = 1; ; attempt++) {
+            int http = port;
+            int https = httpsPort;
+            if (pick) {
+                int[] free;
+                try {
+                    free = freePorts(2);
+                } catch (IOException e) {
+                    throw new CannotStart("cannot listen on " + host + ": " + rootMessage(e), e);
+                }
+                http = port == 0 ? free[0] : port;
+                https = httpsPort == 0 ? free[1] : httpsPort;
+            }
+            Server.Builder builder = Server.builder().handler(handler).options(ServerOptions.defaults());
+            List<Endpoint> plain = new ArrayList<>();
+            List<Endpoint> secure = new ArrayList<>();
+            for (String address : addresses) {
+                plain.add(Endpoint.tcp(address, http));
+                builder.listen(plain.getLast());
+            }
+            if (tls != null) {
+                for (String address : addresses) {
+                    secure.add(Endpoint.tcp(address, https));
+                    builder.listen(secure.getLast(), tls);
+                }
+            }
+            try {
+                return builder.start();
+            } catch (IOException | RuntimeException e) {
+                if (!pick || attempt >= PORT_ATTEMPTS || !isBindFailure(e)) {
+                    throw new CannotStart("cannot listen on " + host + ":" + failedPort(e, plain, secure, http, https)
+                            + ": " + rootMessage(e), e);
                 }
             }
         }
     }
 
-    private static Server start(List<Endpoint> endpoints, Handler handler) throws IOException {
-        Server.Builder builder = Server.builder().handler(handler).options(ServerOptions.defaults());
-        endpoints.forEach(builder::listen);
-        return builder.start();
+    /**
+     * Which port a failed start was about. The transport names the endpoint in its message
+     * ("cannot bind tcp:127.0.0.1:8443: ..."); without that, both ports are named.
+     */
+    private static String failedPort(Throwable e, List<Endpoint> plain, List<Endpoint> secure, int http, int https) {
+        String message = String.valueOf(e.getMessage());
+        for (Endpoint endpoint : plain) {
+            if (message.contains(endpoint + ":")) {
+                return String.valueOf(http);
+            }
+        }
+        for (Endpoint endpoint : secure) {
+            if (message.contains(endpoint + ":")) {
+                return https + " (HTTPS)";
+            }
+        }
+        return secure.isEmpty() ? String.valueOf(http) : http + " or " + https + " (HTTPS)";
     }
 
     private static boolean ipv6LoopbackAvailable() {
@@ -110,10 +207,22 @@ final class FileServer implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocketChannel probe = ServerSocketChannel.open()) {
-            probe.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
-            return ((InetSocketAddress) probe.getLocalAddress()).getPort();
+    /** {@code count} distinct ports free on 127.0.0.1 right now: all probes are held open until each has its port. */
+    private static int[] freePorts(int count) throws IOException {
+        List<ServerSocketChannel> probes = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocketChannel probe = ServerSocketChannel.open();
+                probes.add(probe);
+                probe.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+                ports[i] = ((InetSocketAddress) probe.getLocalAddress()).getPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocketChannel probe : probes) {
+                probe.close();
+            }
         }
     }
 
@@ -126,17 +235,48 @@ final class FileServer implements AutoCloseable {
         return false;
     }
 
-    /** The one line printed at start: {@code Serving DIR on URL}. */
-    String banner() {
-        return "Serving " + description + " on " + url;
+    /** The innermost message: "Address already in use" rather than the wrappers around it. */
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        for (int depth = 0; t.getCause() != null && depth < 20; depth++) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+
+    /**
+     * What is printed at start, one line per listener: {@code Serving DIR on http://...}, then
+     * {@code Serving DIR on https://...}, then which certificate HTTPS uses if it is the
+     * development one. The first line is always the HTTP one, so scripts can read the port from it.
+     */
+    List<String> banner() {
+        List<String> lines = new ArrayList<>();
+        lines.add("Serving " + description + " on " + url);
+        if (secureUrl != null) {
+            lines.add("Serving " + description + " on " + secureUrl);
+        }
+        if (certificateNote != null) {
+            lines.add(certificateNote);
+        }
+        return lines;
     }
 
     String url() {
         return url;
     }
 
+    /** The HTTPS URL, or {@code null} with {@code --no-https}. */
+    String secureUrl() {
+        return secureUrl;
+    }
+
     int port() {
         return server.port();
+    }
+
+    /** The HTTPS port; only with HTTPS on. */
+    int securePort() {
+        return server.securePort();
     }
 
     List<SocketAddress> localAddresses() {

@@ -1,16 +1,20 @@
 package dev.peregrine.cli;
 
+import dev.peregrine.tls.DevCertificate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * The {@code peregrine} command. Exit codes: 0 success, 1 the server could not start (no such
- * directory, port taken), 2 a wrong command line (usage goes to stderr).
+ * directory, port taken, unusable certificate) or {@code dev-cert} failed, 2 a wrong command line
+ * (usage goes to stderr).
  */
 public final class Main {
 
@@ -52,18 +56,43 @@ public final class Main {
                 yield 2;
             }
             case Command.Serve serve -> serve(serve, out, err);
+            case Command.DevCert devCert -> devCert(devCert, out, err);
         };
+    }
+
+    /**
+     * {@code peregrine dev-cert}: creates the development certificate once, then reuses it; prints
+     * where it is, its SPKI pin, and how to trust it. Exit 1 when it can be neither read nor created.
+     */
+    private static int devCert(Command.DevCert options, PrintStream out, PrintStream err) {
+        Path dir = options.dir() != null ? options.dir() : DevCertificate.defaultDirectory();
+        DevCertificate cert;
+        try {
+            cert = DevCertificate.loadOrCreate(dir);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            err.println("peregrine: cannot load or create the development certificate in " + dir + ": "
+                    + FileServer.rootMessage(e));
+            err.println("(a damaged " + dir.resolve("localhost.p12") + " can be deleted: it is created again)");
+            return 1;
+        }
+        if (!cert.created()) {
+            out.println("The development certificate already exists in " + cert.directory() + "; nothing was changed.");
+        }
+        out.print(cert.trustInstructions());
+        out.println("Then `peregrine serve` answers on https://localhost:8443/ with it.");
+        out.flush();
+        return 0;
     }
 
     private static int serve(Command.Serve options, PrintStream out, PrintStream err) {
         FileServer server;
         try {
             server = FileServer.start(options, out);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | FileServer.CannotStart e) {
             err.println("peregrine: " + e.getMessage());
             return 1;
-        } catch (IOException | UncheckedIOException e) {
-            err.println("peregrine: cannot listen on " + options.host() + ":" + options.port() + ": " + rootMessage(e));
+        } catch (UncheckedIOException e) {
+            err.println("peregrine: cannot start: " + FileServer.rootMessage(e));
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -74,7 +103,7 @@ public final class Main {
             out.flush();
             stopped.countDown();
         }));
-        out.println(server.banner());
+        server.banner().forEach(out::println);
         out.flush();
         // The accept loops are daemon threads: keep the JVM alive until the shutdown hook runs.
         try {
@@ -83,15 +112,6 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return 0;
-    }
-
-    /** The innermost message: "Address already in use" rather than the wrappers around it. */
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     }
 
     /** The version stamped into the jar by the build ({@code version.properties}). */

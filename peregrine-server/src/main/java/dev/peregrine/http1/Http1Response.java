@@ -31,6 +31,7 @@ final class Http1Response implements Response {
     private final Headers headers = new Headers();
     private final WriteBuffer pending = new WriteBuffer(256);
     private final Body body = new Body();
+    private final HeaderLineCache lineCache = new HeaderLineCache();
     private Headers trailers;
     private int status;
     private long contentLength;
@@ -248,7 +249,7 @@ final class Http1Response implements Response {
                     || (!upgrade && name.equalsIgnoreCase("connection"))) {
                 continue;
             }
-            ResponseHeadWriter.header(out, name, headers.value(i));
+            lineCache.write(out, name, headers.value(i));
         }
     }
 

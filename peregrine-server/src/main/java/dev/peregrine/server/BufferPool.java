@@ -28,8 +28,10 @@ public final class BufferPool {
         int n = slots.length();
         int start = stripe() & (n - 1);
         for (int i = 0; i < n; i++) {
-            byte[] b = slots.getAndSet((start + i) & (n - 1), null);
-            if (b != null) {
+            int slot = (start + i) & (n - 1);
+            // A plain read first: an atomic exchange on every empty slot would cost more than the scan.
+            byte[] b = slots.getPlain(slot);
+            if (b != null && slots.compareAndSet(slot, b, null)) {
                 return b;
             }
         }
@@ -43,7 +45,8 @@ public final class BufferPool {
         int n = slots.length();
         int start = stripe() & (n - 1);
         for (int i = 0; i < n; i++) {
-            if (slots.compareAndSet((start + i) & (n - 1), null, buffer)) {
+            int slot = (start + i) & (n - 1);
+            if (slots.getPlain(slot) == null && slots.compareAndSet(slot, null, buffer)) {
                 return;
             }
         }

@@ -14,13 +14,15 @@ final class Heartbeat implements Runnable {
     static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final DateCache dateCache;
+    private final CoarseClock clock;
     private final ConnectionManager connections;
     private final Runnable extra;
     private final Thread thread;
     private volatile boolean running = true;
 
-    Heartbeat(DateCache dateCache, ConnectionManager connections, Runnable extra) {
+    Heartbeat(DateCache dateCache, CoarseClock clock, ConnectionManager connections, Runnable extra) {
         this.dateCache = dateCache;
+        this.clock = clock;
         this.connections = connections;
         this.extra = extra;
         this.thread = Thread.ofPlatform().daemon().name("peregrine-heartbeat").unstarted(this);
@@ -51,6 +53,7 @@ final class Heartbeat implements Runnable {
 
     void tickOnce(long now) {
         try {
+            clock.advance(now);
             dateCache.refresh(Instant.now());
             connections.tick(now);
             extra.run();

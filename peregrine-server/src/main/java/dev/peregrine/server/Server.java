@@ -60,9 +60,10 @@ public final class Server implements AutoCloseable {
         this.runner = new ConnectionDispatcher.Runner(connections);
         this.idleParker = new IdleParker(connections, runner);
         this.context = new ServerContext(options, handler, new DateCache(),
-                new BufferPool(options.readBufferBytes(), POOLED_READ_BUFFERS), metrics, idleParker);
+                new BufferPool(options.readBufferBytes(), POOLED_READ_BUFFERS), metrics, idleParker,
+                new CoarseClock(Heartbeat.INTERVAL_NANOS));
         List<TlsMiddleware> distinct = listenerTls.stream().filter(java.util.Objects::nonNull).distinct().toList();
-        this.heartbeat = new Heartbeat(context.dateCache(), connections, () -> {
+        this.heartbeat = new Heartbeat(context.dateCache(), context.clock(), connections, () -> {
             for (TlsMiddleware tls : distinct) {
                 tls.onHeartbeat(); // handshake deadlines, certificate file reloads
             }

@@ -13,11 +13,12 @@ public record ServerContext(
         DateCache dateCache,
         BufferPool readBuffers,
         ServerMetrics metrics,
-        IdleParker idleParker) {
+        IdleParker idleParker,
+        CoarseClock clock) {
 
     /** A context without idle parking (tests, transports that cannot park). */
     public ServerContext(ServerOptions options, Handler handler, DateCache dateCache, BufferPool readBuffers,
             ServerMetrics metrics) {
-        this(options, handler, dateCache, readBuffers, metrics, null);
+        this(options, handler, dateCache, readBuffers, metrics, null, CoarseClock.system());
     }
 }

@@ -206,8 +206,9 @@ class HttpsBadInputTest {
             CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> server.stop(Tls.WAIT));
             assertThat(readOrReset(handshaking.getInputStream())).isEqualTo(-1); // closed at once: nothing in flight
             release.countDown();
+            // To EOF: the head went out before the stop, so the close comes after the response, not as a header.
             String answer = Tls.readAll(busy.getInputStream());
-            assertThat(answer).startsWith("HTTP/1.1 200").contains("connection: close").contains("finished\n");
+            assertThat(answer).startsWith("HTTP/1.1 200").contains("finished\n").endsWith("\r\n0\r\n\r\n");
             assertThat(stopped.get(Tls.WAIT.toSeconds(), TimeUnit.SECONDS)).as("drained in time").isTrue();
         }
     }
