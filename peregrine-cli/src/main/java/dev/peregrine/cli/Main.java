@@ -79,7 +79,9 @@ public final class Main {
             out.println("The development certificate already exists in " + cert.directory() + "; nothing was changed.");
         }
         out.print(cert.trustInstructions());
-        out.println("Then `peregrine serve` answers on https://localhost:8443/ with it.");
+        out.println();
+        out.println("`peregrine serve" + (options.dir() == null ? "" : " --cert-dir " + options.dir())
+                + "` uses it for https://localhost:8443/.");
         out.flush();
         return 0;
     }

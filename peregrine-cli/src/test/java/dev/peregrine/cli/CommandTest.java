@@ -9,27 +9,70 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class CommandTest {
 
+    private static final Command.Https DEFAULT_HTTPS = new Command.Https(8443, new Command.Certificate.Dev(null));
+
     @Test
     void serveDefaults() {
-        assertThat(Command.parse("serve")).isEqualTo(new Command.Serve(null, "localhost", 8080, true, false));
+        assertThat(Command.parse("serve")).isEqualTo(new Command.Serve(null, "localhost", 8080, true, false, DEFAULT_HTTPS));
+        assertThat(Command.Https.defaults()).isEqualTo(DEFAULT_HTTPS);
     }
 
     @Test
     void serveWithEverything() {
         assertThat(Command.parse("serve", "site", "--port", "0", "--host", "0.0.0.0", "--no-listing", "--quiet"))
-                .isEqualTo(new Command.Serve(Path.of("site"), "0.0.0.0", 0, false, true));
+                .isEqualTo(new Command.Serve(Path.of("site"), "0.0.0.0", 0, false, true, DEFAULT_HTTPS));
     }
 
     @Test
     void optionsMayComeFirstAndUseEquals() {
         assertThat(Command.parse("serve", "--port=9000", "--host=[::1]", "dir"))
-                .isEqualTo(new Command.Serve(Path.of("dir"), "::1", 9000, true, false));
+                .isEqualTo(new Command.Serve(Path.of("dir"), "::1", 9000, true, false, DEFAULT_HTTPS));
     }
 
     @Test
     void doubleDashEndsOptions() {
         assertThat(Command.parse("serve", "--", "--weird-dir"))
-                .isEqualTo(new Command.Serve(Path.of("--weird-dir"), "localhost", 8080, true, false));
+                .isEqualTo(new Command.Serve(Path.of("--weird-dir"), "localhost", 8080, true, false, DEFAULT_HTTPS));
+    }
+
+    @Test
+    void noHttpsServesPlainHttpOnly() {
+        assertThat(Command.parse("serve", "--no-https"))
+                .isEqualTo(new Command.Serve(null, "localhost", 8080, true, false, null));
+        assertThat(Command.parse("serve", "--no-https")).isEqualTo(new Command.Serve(null, "localhost", 8080, true, false));
+    }
+
+    @Test
+    void httpsPortAndDevCertificateDirectory() {
+        assertThat(Command.parse("serve", "--https-port", "0", "--cert-dir=/tmp/certs"))
+                .isEqualTo(new Command.Serve(null, "localhost", 8080, true, false,
+                        new Command.Https(0, new Command.Certificate.Dev(Path.of("/tmp/certs")))));
+        assertThat(Command.parse("serve", "--port", "0", "--https-port", "0")).isInstanceOf(Command.Serve.class);
+    }
+
+    @Test
+    void pemCertificateAndKey() {
+        assertThat(Command.parse("serve", "--cert", "c.pem", "--key=k.pem", "--https-port", "9443"))
+                .isEqualTo(new Command.Serve(null, "localhost", 8080, true, false,
+                        new Command.Https(9443, new Command.Certificate.Pem(Path.of("c.pem"), Path.of("k.pem")))));
+    }
+
+    @Test
+    void keyStoreWithAndWithoutPassword() {
+        assertThat(Command.parse("serve", "--keystore", "s.p12", "--keystore-password", "pw"))
+                .isEqualTo(new Command.Serve(null, "localhost", 8080, true, false,
+                        new Command.Https(8443, new Command.Certificate.KeyStore(Path.of("s.p12"), "pw"))));
+        assertThat(Command.parse("serve", "--keystore=s.jks"))
+                .isEqualTo(new Command.Serve(null, "localhost", 8080, true, false,
+                        new Command.Https(8443, new Command.Certificate.KeyStore(Path.of("s.jks"), ""))));
+    }
+
+    @Test
+    void devCert() {
+        assertThat(Command.parse("dev-cert")).isEqualTo(new Command.DevCert(null));
+        assertThat(Command.parse("dev-cert", "--dir", "d")).isEqualTo(new Command.DevCert(Path.of("d")));
+        assertThat(Command.parse("dev-cert", "--dir=d")).isEqualTo(new Command.DevCert(Path.of("d")));
+        assertThat(Command.parse("dev-cert", "--cert-dir", "d")).isEqualTo(new Command.DevCert(Path.of("d")));
     }
 
     @Test
@@ -55,6 +98,24 @@ class CommandTest {
         "serve --no-listing=1",
         "help me",
         "--version now",
+        "serve --https-port",
+        "serve --https-port 70000",
+        "serve --port 8443",
+        "serve --port 9000 --https-port 9000",
+        "serve --no-https --https-port 8443",
+        "serve --no-https --cert c --key k",
+        "serve --no-https=yes",
+        "serve --cert c.pem",
+        "serve --key k.pem",
+        "serve --cert c --key k --keystore s",
+        "serve --keystore-password pw",
+        "serve --cert-dir d --keystore s",
+        "serve --cert-dir",
+        "serve --cert= --key k",
+        "dev-cert --dir",
+        "dev-cert --dir a --dir b",
+        "dev-cert somewhere",
+        "dev-cert --bogus",
     })
     void invalid(String line) {
         String[] args = line.isEmpty() ? new String[0] : line.split(" ");

@@ -33,7 +33,8 @@ class MainTest {
     @Test
     void helpGoesToStdout() {
         assertThat(run("help")).isZero();
-        assertThat(out()).contains("peregrine serve [DIR]").contains("--no-listing");
+        assertThat(out()).contains("peregrine serve [DIR]").contains("--no-listing")
+                .contains("peregrine dev-cert").contains("--https-port").contains("--no-https").contains("--cert-dir");
         assertThat(err()).isEmpty();
     }
 
@@ -58,16 +59,18 @@ class MainTest {
 
     @Test
     void missingDirectoryExits1(@TempDir Path tmp) {
-        assertThat(run("serve", tmp.resolve("nope").toString(), "--port", "0")).isEqualTo(1);
+        assertThat(run("serve", tmp.resolve("nope").toString(), "--port", "0", "--cert-dir", tmp.resolve("certs").toString()))
+                .isEqualTo(1);
         assertThat(err()).contains("no such directory");
         assertThat(out()).isEmpty();
+        assertThat(tmp.resolve("certs")).doesNotExist(); // checked before any certificate is created
     }
 
     @Test
     void portInUseExits1(@TempDir Path tmp) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            assertThat(run("serve", tmp.toString(), "--host", "127.0.0.1", "--port", String.valueOf(taken.getLocalPort())))
-                    .isEqualTo(1);
+            assertThat(run("serve", tmp.toString(), "--host", "127.0.0.1", "--port", String.valueOf(taken.getLocalPort()),
+                    "--no-https")).isEqualTo(1);
         }
         assertThat(err()).startsWith("peregrine: cannot listen on 127.0.0.1:").contains("in use");
         assertThat(out()).isEmpty();

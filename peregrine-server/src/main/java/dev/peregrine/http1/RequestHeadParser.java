@@ -64,6 +64,7 @@ public final class RequestHeadParser {
     private final int maxHeaderCount;
     private final FieldLineParser fields = new FieldLineParser(true);
     private String lastTarget;
+    private String lastValidHost;
     private final byte[] lastTargetBytes = new byte[MAX_CACHED_TARGET];
 
     // Resumable scan state; offsets are relative to the caller's start.
@@ -136,6 +137,7 @@ public final class RequestHeadParser {
     public void clearCache() {
         fields.clearCache();
         lastTarget = null;
+        lastValidHost = null;
     }
 
     private int scan(byte[] buf, int start, int end, RequestHead out) {
@@ -151,10 +153,7 @@ public final class RequestHeadParser {
                     ? (long) start + headerStart + maxHeaderBytes + 2
                     : (long) ls + maxRequestLineBytes + 2;
             int stop = (int) Math.min(end, window);
-            int lf = pos;
-            while (lf < stop && buf[lf] != '\n') {
-                lf++;
-            }
+            int lf = ByteScan.indexOfLf(buf, pos, stop);
             if (lf == stop) {
                 if (stop == window) {
                     throw inHeaders
@@ -394,10 +393,16 @@ public final class RequestHeadParser {
                 if (++hostCount > 1) {
                     throw badRequest("more than one Host (RFC 9112 §3.2)");
                 }
-                if (vs < ve && !isAuthority(b, vs, ve, false)) {
-                    throw badRequest("invalid Host (RFC 9112 §3.2)");
+                String host = lastValue(out);
+                // The value cache hands back the same instance for the same bytes: a Host already
+                // validated on this connection need not be checked again.
+                if (host != lastValidHost) {
+                    if (vs < ve && !isAuthority(b, vs, ve, false)) {
+                        throw badRequest("invalid Host (RFC 9112 §3.2)");
+                    }
+                    lastValidHost = host;
                 }
-                out.host = lastValue(out);
+                out.host = host;
             }
             case FieldLineParser.CONTENT_LENGTH_ID -> contentLength(b, vs, ve);
             case FieldLineParser.TRANSFER_ENCODING_ID -> {

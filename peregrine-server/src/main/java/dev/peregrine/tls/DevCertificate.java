@@ -143,8 +143,14 @@ public record DevCertificate(
     }
 
     private static void createPrivateDirectory(Path dir) throws IOException {
+        // Parents first, then the directory itself, so that this call creates it and makes it owner-only.
+        // A bare relative name ("certs") has no parent of its own: without the absolute path's, the
+        // directory itself was created as a "parent" and kept the default (often world-readable) mode.
+        Path parent = dir.toAbsolutePath().getParent();
         try {
-            Files.createDirectories(dir.getParent() == null ? dir : dir.getParent());
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
             Files.createDirectory(dir);
             ownerOnly(dir, "rwx------");
         } catch (FileAlreadyExistsException exists) {
