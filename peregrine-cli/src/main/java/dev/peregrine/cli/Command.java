@@ -236,7 +236,9 @@ sealed interface Command {
         }
         int tlsPort = httpsPort != null ? httpsPort : Serve.DEFAULT_HTTPS_PORT;
         if (tlsPort == port && port != 0) {
-            return new Invalid("--port and --https-port must differ (both are " + port + ")");
+            return new Invalid(httpsPort == null
+                    ? "--port " + port + " is the default HTTPS port: choose another with --https-port, or --no-https"
+                    : "--port and --https-port must differ (both are " + port + ")");
         }
         Certificate certificate = cert != null ? new Certificate.Pem(cert, key)
                 : keyStore != null ? new Certificate.KeyStore(keyStore, keyStorePassword == null ? "" : keyStorePassword)

@@ -52,7 +52,8 @@ class DevCertCommandTest {
                 .contains("certificate: " + dir.resolve("localhost.pem"))
                 .contains("private key: " + dir.resolve("localhost-key.pem"))
                 .contains("curl --cacert " + dir.resolve("localhost.pem"))
-                .contains("--ignore-certificate-errors-spki-list=" + pin(first.out()));
+                .contains("--ignore-certificate-errors-spki-list=" + pin(first.out()))
+                .containsPattern("--user-data-dir=\\S+ --ignore-certificate-errors-spki-list="); // Chromium needs both
         assertThat(dir.resolve("localhost.pem")).isRegularFile();
         assertThat(dir.resolve("localhost-key.pem")).isRegularFile();
         assertThat(dir.resolve("localhost.p12")).isRegularFile();

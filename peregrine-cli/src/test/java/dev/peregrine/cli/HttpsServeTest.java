@@ -181,6 +181,16 @@ class HttpsServeTest {
     }
 
     @Test
+    void aKeyThatDoesNotMatchTheCertificateIsRefusedAtStart() throws Exception {
+        Path chain = Files.writeString(tmp.resolve("a.pem"), SelfSignedCertificate.forLocalhost().certificatePem());
+        Path otherKey = Files.writeString(tmp.resolve("b-key.pem"), SelfSignedCertificate.forLocalhost().privateKeyPem());
+        assertThatThrownBy(() -> start("serve", "--port", "0", "--https-port", "0", "--cert", chain.toString(),
+                "--key", otherKey.toString()))
+                .isInstanceOf(FileServer.CannotStart.class)
+                .hasMessageStartingWith("cannot use the certificate " + chain + " and " + otherKey + ": ");
+    }
+
+    @Test
     void theHttpsPortInUseExits1NamingIt() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {

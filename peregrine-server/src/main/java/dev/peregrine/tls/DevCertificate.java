@@ -109,12 +109,16 @@ public record DevCertificate(
                 "",
                 "Trust it:",
                 "  curl:            curl --cacert " + pem + " https://localhost:8443/",
-                "  Chromium/Chrome: --ignore-certificate-errors-spki-list=" + spkiPin(),
+                // Chromium honours the SPKI list only together with --user-data-dir (a profile of its own).
+                "  Chromium/Chrome: chromium --user-data-dir=/tmp/peregrine-chromium --ignore-certificate-errors-spki-list="
+                        + spkiPin() + " https://localhost:8443/",
+                "  Chrome on Linux: certutil -d sql:$HOME/.pki/nssdb -A -t P,, -n peregrine-dev -i " + pem,
                 "  Debian/Ubuntu:   sudo cp " + pem + " /usr/local/share/ca-certificates/peregrine-dev.crt && sudo update-ca-certificates",
                 "  Fedora/RHEL:     sudo trust anchor --store " + pem,
                 "  macOS:           sudo security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain " + pem,
                 "  Windows:         certutil -user -addstore Root " + pem,
-                "  Firefox:         Settings > Privacy & Security > Certificates > View Certificates > Authorities > Import",
+                // Not Authorities > Import: Firefox refuses a certificate that is not a CA's there.
+                "  Firefox:         open https://localhost:8443/, Advanced > Accept the Risk and Continue (kept for this certificate)",
                 "  Java:            keytool -importcert -cacerts -alias peregrine-dev -file " + pem,
                 "");
     }

@@ -130,11 +130,13 @@ class HttpsExternalClientsTest {
     void curlRefusesACertificateItDoesNotTrust() throws Exception {
         assumeTrue(Tls.installed("curl"), "curl is not installed");
         long before = server.tls().stats().handshakesFailed();
+        long tlsErrors = server.tls().stats().failures(Reason.TLS_ERROR);
         Tls.Run r = Tls.run("", Tls.command("curl", "-sS", "--noproxy", "*", "--max-time", "20",
                 "--resolve", "localhost:" + server.securePort() + ":127.0.0.1",
                 "https://localhost:" + server.securePort() + "/")); // the system's CAs only
         assertThat(r.exitCode()).isEqualTo(60); // CURLE_PEER_FAILED_VERIFICATION
         Tls.await("the client's alert counted", () -> server.tls().stats().handshakesFailed() == before + 1);
+        assertThat(server.tls().stats().failures(Reason.TLS_ERROR)).isEqualTo(tlsErrors + 1); // its "unknown CA" alert
     }
 
     @Test

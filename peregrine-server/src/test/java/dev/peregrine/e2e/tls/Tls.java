@@ -4,7 +4,6 @@ import dev.peregrine.api.Handler;
 import dev.peregrine.api.TlsSession;
 import dev.peregrine.server.Server;
 import dev.peregrine.server.ServerOptions;
-import dev.peregrine.tls.KeyMaterial;
 import dev.peregrine.tls.SelfSignedCertificate;
 import dev.peregrine.tls.TlsOptions;
 import dev.peregrine.transport.Endpoint;
@@ -21,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +28,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -52,23 +49,6 @@ final class Tls {
     static SelfSignedCertificate serverCert(String commonName, String... dnsNames) throws Exception {
         return SelfSignedCertificate.generate(SelfSignedCertificate.Spec.server(commonName, List.of(dnsNames),
                 List.of(InetAddress.getByName("127.0.0.1"))));
-    }
-
-    /** A server certificate for these DNS names only (no IP address): a client dialling 127.0.0.1 must refuse it. */
-    static SelfSignedCertificate serverCertWithoutIp(String commonName, String... dnsNames) throws Exception {
-        return SelfSignedCertificate.generate(SelfSignedCertificate.Spec.server(commonName, List.of(dnsNames), List.of()));
-    }
-
-    /** A certificate for localhost and 127.0.0.1 whose validity ended yesterday. */
-    static SelfSignedCertificate expiredCert(String commonName) throws Exception {
-        Instant now = Instant.now();
-        return SelfSignedCertificate.generate(SelfSignedCertificate.Spec.server(commonName, List.of("localhost"),
-                        List.of(InetAddress.getByName("127.0.0.1")))
-                .withValidity(now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(1))));
-    }
-
-    static SelfSignedCertificate clientCert(String commonName) throws Exception {
-        return SelfSignedCertificate.generate(SelfSignedCertificate.Spec.client(commonName));
     }
 
     /** A server on 127.0.0.1 with one plain and one TLS listener. */
@@ -121,25 +101,16 @@ final class Tls {
         return trust;
     }
 
-    /** A client TLS context trusting exactly {@code trusted}, presenting {@code identity} if not null. */
-    static SSLContext sslContext(List<X509Certificate> trusted, KeyMaterial identity) throws Exception {
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-        tmf.init(trustStore(trusted));
-        KeyManagerFactory kmf = null;
-        if (identity != null) {
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry("me", identity.privateKey(), "pw".toCharArray(), identity.chain().toArray(Certificate[]::new));
-            kmf = KeyManagerFactory.getInstance("PKIX");
-            kmf.init(keys, "pw".toCharArray());
-        }
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return ctx;
-    }
-
+    /**
+     * A client TLS context trusting exactly {@code trusted}. A new one per client where it matters:
+     * the JDK client caches sessions by host and port and, resuming one, sends that session's SNI.
+     */
     static SSLContext trusting(X509Certificate... trusted) throws Exception {
-        return sslContext(List.of(trusted), null);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+        tmf.init(trustStore(List.of(trusted)));
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
     }
 
     /** An HTTP/1.1 HttpClient with this TLS context. */
