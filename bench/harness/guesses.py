@@ -41,5 +41,10 @@ GUESSES = {
                  "registration), which event-loop servers do not have."),
     "idle-50k": "as idle-10k.",
     "idle-1k": "as idle-10k (smoke size).",
+    "https-plaintext": (f"not profiled yet. The TLS work is the JDK's SSLEngine in all three apps, so the "
+                        f"plaintext gap is the first suspect: {_WAKEUP}; {_ROUTER}. Check too the cipher "
+                        "suite each server negotiated (Method section): they differ by server default."),
+    "https-conn-close": ("not profiled yet: per-connection set-up (see conn-close) plus the handshake, which is "
+                         "the JDK's in all three apps (ECDHE + ECDSA P-256 signature dominate)."),
     "startup": "class loading and JIT warm-up of the server and router on first request.",
 }

@@ -39,7 +39,8 @@ def run_wrk(sc, port, duration, pin, workdir):
             "-s", script]
     for h in sc.headers:
         argv += ["-H", h]
-    argv.append(f"http://127.0.0.1:{port}{sc.path}")
+    # https: wrk speaks TLS through OpenSSL and does not verify the (self-signed) certificate.
+    argv.append(f"{'https' if sc.protocol == 'https' else 'http'}://127.0.0.1:{port}{sc.path}")
     if sc.args:
         argv += ["--", *sc.args]
     r = subprocess.run(pin.load(argv), capture_output=True, text=True, timeout=duration + 60)

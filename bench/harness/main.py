@@ -20,6 +20,7 @@ from env import log  # noqa: E402
 from scenarios import BY_NAME, SCENARIOS, LATENCY_RPS_PER_CONNECTION  # noqa: E402
 
 PORT = 18080
+HTTPS_PORT = 18443  # the apps' second, TLS listener (only when an https scenario is selected)
 FILES_DIR = "/tmp/peregrine-bench/files"
 MIB = 1024 * 1024
 
@@ -140,6 +141,11 @@ def main(argv=None):
     make_files()
     javatools = srv.JavaTools(jdk)
     srv.write_native_configs(workdir, PORT, FILES_DIR)
+    https = None
+    if any(sc.protocol == "https" for sc in scenarios):
+        # Only then: a TLS listener (and loading its key) would otherwise add to every startup figure.
+        https = (HTTPS_PORT, srv.make_keystore(workdir, jdk))
+        log(f"HTTPS on port {HTTPS_PORT} with {https[1]} (self-signed EC P-256, localhost)")
 
     meta = {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -153,6 +159,7 @@ def main(argv=None):
         "servers": {s: srv.SERVERS[s].notes for s in server_names},
         "scenarios": {sc.name: sc.title for sc in scenarios},
         "command": "bench/run " + " ".join(sys.argv[1:] if argv is None else argv),
+        "tls": {},  # server -> TLS version and cipher suite an OpenSSL client negotiated
     }
     samples = {}  # scenario -> server -> metric -> [values]
     raw = []
@@ -171,7 +178,18 @@ def main(argv=None):
                 stopped_early = True
                 log(f"time budget of {max_minutes} min reached: stopping")
                 break
-            run_server(name, rnd, scenarios, cfg, jdk, cp, pin, javatools, workdir, samples, skipped, raw)
+            # HTTPS rows on a launch of their own with the TLS listener on: the other rows (startup,
+            # idle memory) then measure the same plain app as for every other server.
+            plain = [sc for sc in scenarios if sc.protocol != "https"]
+            tls = [sc for sc in scenarios if sc.protocol == "https"]
+            if plain:
+                run_server(name, rnd, plain, cfg, jdk, cp, pin, javatools, workdir, samples, skipped, raw)
+            if tls and "https" in srv.SERVERS[name].protocols:
+                run_server(name, rnd, tls, cfg, jdk, cp, pin, javatools, workdir, samples, skipped, raw,
+                           https, meta["tls"])
+            elif tls:
+                for sc in tls:
+                    skipped.setdefault(sc.name, {})[name] = f"{report.NO_HTTPS} in the {name} app"
             save()
         if stopped_early:
             break
@@ -226,8 +244,10 @@ def make_files():
         os.chmod(path, 0o644)
 
 
-def run_server(name, rnd, scenarios, cfg, jdk, cp, pin, javatools, workdir, samples, skipped, raw):
+def run_server(name, rnd, scenarios, cfg, jdk, cp, pin, javatools, workdir, samples, skipped, raw,
+               https=None, tls_seen=None):
     sdef = srv.SERVERS[name]
+    https = https if "https" in sdef.protocols else None
 
     def record(sc, metrics, extra):
         for k, v in metrics.items():
@@ -238,10 +258,10 @@ def run_server(name, rnd, scenarios, cfg, jdk, cp, pin, javatools, workdir, samp
         skipped.setdefault(sc.name, {})[name] = why
         log(f"  {sc.name}: skipped ({why})")
 
-    argv = pin.server(srv.command(sdef, jdk, cp, PORT, FILES_DIR, workdir))
-    log(f"round {rnd + 1}: starting {name}")
+    argv = pin.server(srv.command(sdef, jdk, cp, PORT, FILES_DIR, workdir, https))
+    log(f"round {rnd + 1}: starting {name}{' with HTTPS' if https else ''}")
     try:
-        running = srv.start(sdef, argv, PORT, workdir)
+        running = srv.start(sdef, argv, PORT, workdir, https_port=https[0] if https else None)
     except RuntimeError as e:
         log(f"  {name} did not start: {e}")
         for sc in scenarios:
@@ -252,6 +272,10 @@ def run_server(name, rnd, scenarios, cfg, jdk, cp, pin, javatools, workdir, samp
         problems = srv.validate(running, FILES_DIR)
         for k, v in problems.items():
             log(f"  validation: {v}")
+        if running.tls:
+            log(f"  HTTPS: {running.tls}")
+            if tls_seen is not None:
+                tls_seen[name] = running.tls
         warmed = set()
         # Idle-connection scenarios first, on the fresh process: memory freed by earlier load
         # (buffers, allocator free lists) would otherwise be reused and hide what a connection costs.
@@ -262,10 +286,15 @@ def run_server(name, rnd, scenarios, cfg, jdk, cp, pin, javatools, workdir, samp
             if sc.name in sdef.unsupported:
                 skip(sc, sdef.unsupported[sc.name])
                 continue
+            if sc.protocol == "https" and "https" not in sdef.protocols:
+                skip(sc, f"{report.NO_HTTPS} in the {name} app")  # shown as –: not applicable
+                continue
             if sc.protocol not in sdef.protocols:
                 skip(sc, f"{sc.protocol} not enabled on {name}")
                 continue
             endpoint = {"/json": "json", "/echo": "echo"}.get(sc.path, "file" if sc.path.startswith("/file") else None)
+            if sc.protocol == "https":
+                endpoint = "https"
             if endpoint in problems:
                 skip(sc, problems[endpoint])
                 continue
@@ -280,10 +309,10 @@ def run_server(name, rnd, scenarios, cfg, jdk, cp, pin, javatools, workdir, samp
                     warm = BY_NAME["file-1m"] if sc.warm_key == "/file/1m" else sc
                     if sc.runner == "latency":
                         warm = BY_NAME["plaintext"]
-                    loads.run_wrk(warm, PORT, cfg["warmup"], pin, workdir)
+                    loads.run_wrk(warm, port_for(warm), cfg["warmup"], pin, workdir)
                     warmed.add(sc.warm_key)
                 if sc.runner == "wrk":
-                    metrics, extra = loads.run_wrk(sc, PORT, cfg["duration"], pin, workdir)
+                    metrics, extra = loads.run_wrk(sc, port_for(sc), cfg["duration"], pin, workdir)
                 elif sc.runner == "latency":
                     metrics, extra = loads.run_latency(sc, PORT, cfg["duration"], min(1.0, cfg["duration"] / 2),
                                                        pin, workdir, LATENCY_RPS_PER_CONNECTION)
@@ -310,6 +339,10 @@ def run_server(name, rnd, scenarios, cfg, jdk, cp, pin, javatools, workdir, samp
     for sc in scenarios:
         if samples.get(sc.name, {}).get(name) and skipped.get(sc.name, {}).get(name, "").startswith("failed"):
             del skipped[sc.name][name]
+
+
+def port_for(sc):
+    return HTTPS_PORT if sc.protocol == "https" else PORT
 
 
 def summarize(samples):

@@ -12,6 +12,7 @@ BEHIND_MARGIN = 0.05   # within 5% counts as level: single runs on a shared mach
 COLORS = {"peregrine": "#d9480f"}
 OTHER = "#4c6ef5"
 NATIVE = "#868e96"
+NO_HTTPS = "no HTTPS listener"  # skip reason of servers without HTTPS: their cells read "–", not "n/a"
 
 
 def ratio(metric, mine, theirs):
@@ -72,7 +73,7 @@ def markdown(results, scenarios, servers):
                 f = figure(summary, sc.name, s, metric)
                 if f is None:
                     why = skipped.get(sc.name, {}).get(s)
-                    cells.append("n/a" if why else "–")
+                    cells.append("n/a" if why and not why.startswith(NO_HTTPS) else "–")
                     continue
                 txt = metric.format(f["median"])
                 if s != BASE and mine is not None:
@@ -116,6 +117,14 @@ def markdown(results, scenarios, servers):
               "beyond the fixed schedule). Idle connections: a Python client opens the connections (one request "
               "each), holds them; `jcmd GC.run` + `jstat -gc` give heap after GC, /proc gives RSS (server and its "
               "children); per-connection figures are the before/after deltas divided by the connections held.",
+              ] + ([
+              "- HTTPS (`https-*` rows): HTTP/1.1 over TLS 1.3 on a second port, one self-signed EC P-256 "
+              "certificate (PKCS#12, made per run with keytool) for every server, each server's default cipher "
+              "suites; **all three use the JDK's TLS (SunJSSE)** — Netty with `SslProvider.JDK`, not "
+              "OpenSSL — so the rows compare the servers, not TLS libraries. wrk (OpenSSL, no certificate "
+              "check, no session resumption) is the client; `https-conn-close` is a full handshake per "
+              "request. Negotiated: " + ("; ".join(f"{k} {t}" for k, t in meta["tls"].items()) or "?") + "."
+              ] if meta.get("tls") else []) + [
               "", "Servers as configured (see peregrine-benchmarks/src/main/java/dev/peregrine/bench/apps and "
               "bench/harness/servers.py):", ""]
     for s in servers:

@@ -71,6 +71,13 @@ SCENARIOS = [
     Scenario("idle-50k", "50,000 idle keep-alive connections (several source addresses)", "idle", IDLE,
              connections=50_000),
     Scenario("startup", "Launch to first successful response", "startup", [STARTUP]),
+    # HTTPS (HTTP/1.1 over TLS 1.3): only on servers that list "https" in servers.py; each app listens
+    # on a second port with the run's self-signed key store, all through the JDK's TLS (SunJSSE).
+    Scenario("https-plaintext", "HTTPS (TLS 1.3) plaintext, 64 keep-alive connections", "wrk", [RPS],
+             protocol="https", warm_key="https:/plaintext"),
+    Scenario("https-conn-close", "HTTPS (TLS 1.3) plaintext, one new TLS connection (full handshake) per "
+             "request (32 clients)", "wrk", [RPS], protocol="https", connections=32,
+             headers=["Connection: close"], warm_key="https:handshake"),  # own warm-up: JIT the handshake path
     # HTTP/2 and HTTP/3 slot in here once the servers speak them (the apps then enable h2c/h2/h3
     # and list the protocol in servers.py). Not in a default run.
     Scenario("h2c-plaintext", "h2c plaintext, 64 connections x 16 streams (h2load -c64 -m16)", "h2load", [RPS],

@@ -21,6 +21,7 @@ JVM_FLAGS = [
 ]
 
 HELLO = b"Hello, World!"
+KEYSTORE_PASSWORD = "changeit"  # a throwaway self-signed key made per run: the password guards nothing
 HEAP_KIB = 2 * 1024 * 1024  # -Xmx2g: how the heap's mapping is found in /proc/PID/smaps
 
 
@@ -37,12 +38,15 @@ class ServerDef:
 
 APPS = "dev.peregrine.bench.apps."
 SERVERS = {
-    "peregrine": ServerDef("peregrine", "java", APPS + "PeregrineApp",
-                           notes="Router, StaticFiles, streaming echo; ServerOptions.defaults()"),
-    "netty": ServerDef("netty", "java", APPS + "NettyApp",
-                       notes="codec-http, epoll, 1 event loop per CPU, flush per read batch, FileRegion"),
-    "jetty": ServerDef("jetty", "java", APPS + "JettyApp",
-                       notes="Jetty 12 core handler, ResourceHandler, Content.copy echo"),
+    "peregrine": ServerDef("peregrine", "java", APPS + "PeregrineApp", protocols=("h1", "https"),
+                           notes="Router, StaticFiles, streaming echo; ServerOptions.defaults(); "
+                                 "HTTPS: TlsOptions with the key store (JDK SSLEngine)"),
+    "netty": ServerDef("netty", "java", APPS + "NettyApp", protocols=("h1", "https"),
+                       notes="codec-http, epoll, 1 event loop per CPU, flush per read batch, FileRegion; "
+                             "HTTPS: SslHandler with SslProvider.JDK (not OpenSSL)"),
+    "jetty": ServerDef("jetty", "java", APPS + "JettyApp", protocols=("h1", "https"),
+                       notes="Jetty 12 core handler, ResourceHandler, Content.copy echo; "
+                             "HTTPS: SslConnectionFactory over SslContextFactory.Server (JDK TLS)"),
     "undertow": ServerDef("undertow", "java", APPS + "UndertowApp",
                           notes="IO-thread sends, ResourceHandler, blocking echo on a worker; BUFFER_PIPELINED_DATA"),
     "helidon": ServerDef("helidon", "java", APPS + "HelidonApp",
@@ -92,6 +96,53 @@ def http_get(port, path, timeout=2.0, host="127.0.0.1"):
         return status, body
     except (OSError, ValueError, IndexError):
         return None
+
+
+def https_get(port, path, timeout=5.0, host="127.0.0.1"):
+    """As http_get over TLS, certificate not verified (like wrk): (status, body, tls version, cipher) or None."""
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as raw:
+            with ctx.wrap_socket(raw, server_hostname="localhost") as s:
+                s.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
+                data = b""
+                while True:
+                    try:
+                        chunk = s.recv(65536)
+                    except ssl.SSLError:
+                        break  # a close without close_notify after a complete response
+                    if not chunk:
+                        break
+                    data += chunk
+                    head, sep, body = data.partition(b"\r\n\r\n")
+                    m = re.search(rb"(?i)\r\ncontent-length:\s*(\d+)", head) if sep else None
+                    if m and len(body) >= int(m.group(1)):
+                        break
+                version, cipher = s.version(), (s.cipher() or ("?",))[0]
+        head, _, body = data.partition(b"\r\n\r\n")
+        return int(head.split(b" ", 2)[1]), body, version, cipher
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def make_keystore(workdir, jdk):
+    """One self-signed EC P-256 certificate for localhost / 127.0.0.1 per run, in a PKCS#12 file that
+    every HTTPS-capable app loads. Returns its path."""
+    path = os.path.join(workdir, "bench-tls.p12")
+    if os.path.exists(path):
+        return path
+    r = subprocess.run([os.path.join(jdk, "bin", "keytool"), "-genkeypair", "-keyalg", "EC", "-groupname", "secp256r1",
+                        "-alias", "bench", "-dname", "CN=localhost", "-ext", "san=dns:localhost,ip:127.0.0.1",
+                        "-validity", "30", "-storetype", "PKCS12", "-keystore", path,
+                        "-storepass", KEYSTORE_PASSWORD, "-keypass", KEYSTORE_PASSWORD],
+                       capture_output=True, text=True, timeout=60)
+    if r.returncode != 0:
+        raise RuntimeError(f"keytool failed: {(r.stderr or r.stdout).strip()[:300]}")
+    os.chmod(path, 0o644)
+    return path
 
 
 def http_post(port, path, body, timeout=10.0):
@@ -145,13 +196,15 @@ def _dechunk(data):
 class Running:
     """A started server process (for nginx, the master; its worker is a child)."""
 
-    def __init__(self, sdef, proc, port, workdir, log_path, startup_ms):
+    def __init__(self, sdef, proc, port, workdir, log_path, startup_ms, https_port=None):
         self.sdef = sdef
         self.proc = proc
         self.port = port
+        self.https_port = https_port
         self.workdir = workdir
         self.log_path = log_path
         self.startup_ms = startup_ms
+        self.tls = None  # "TLSv1.3 TLS_AES_256_GCM_SHA384": negotiated by validate() when HTTPS is on
 
     @property
     def pid(self):
@@ -223,8 +276,9 @@ class Running:
                         pass
                 self.proc.wait(timeout=10)
         deadline = time.monotonic() + 10
-        while not port_free(self.port) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        for port in filter(None, (self.port, self.https_port)):
+            while not port_free(port) and time.monotonic() < deadline:
+                time.sleep(0.05)
 
 
 class JavaTools:
@@ -339,9 +393,14 @@ hosts:
         f.write(h2o)
 
 
-def command(sdef, jdk, cp, port, files_dir, workdir):
+def command(sdef, jdk, cp, port, files_dir, workdir, https=None):
+    """https: (port, keystore path) to give the app an HTTPS listener too (servers listing "https")."""
     if sdef.kind == "java":
-        return [os.path.join(jdk, "bin", "java"), *JVM_FLAGS, "-cp", cp, sdef.main, str(port), files_dir]
+        tls = []
+        if https and "https" in sdef.protocols:
+            tls = [f"-Dbench.httpsPort={https[0]}", f"-Dbench.keystore={https[1]}",
+                   f"-Dbench.keystorePassword={KEYSTORE_PASSWORD}"]
+        return [os.path.join(jdk, "bin", "java"), *JVM_FLAGS, *tls, "-cp", cp, sdef.main, str(port), files_dir]
     if sdef.name == "nginx":
         return [which("nginx"), "-p", workdir, "-c", os.path.join(workdir, "nginx.conf")]
     if sdef.name == "h2o":
@@ -349,11 +408,12 @@ def command(sdef, jdk, cp, port, files_dir, workdir):
     raise ValueError(sdef.name)
 
 
-def start(sdef, argv, port, workdir, timeout=60.0):
+def start(sdef, argv, port, workdir, timeout=60.0, https_port=None):
     """Starts a server and polls GET /plaintext until it answers 200 Hello, World!
     Returns a Running whose startup_ms is launch-to-first-successful-response."""
-    if not port_free(port):
-        raise RuntimeError(f"port {port} is busy")
+    for p in filter(None, (port, https_port)):
+        if not port_free(p):
+            raise RuntimeError(f"port {p} is busy")
     log_path = os.path.join(workdir, f"{sdef.name}.log")
     logf = open(log_path, "ab")
     t0 = time.monotonic()
@@ -367,9 +427,9 @@ def start(sdef, argv, port, workdir, timeout=60.0):
         r = http_get(port, "/plaintext", timeout=1.0)
         if r and r[0] == 200 and r[1] == HELLO:
             ms = (time.monotonic() - t0) * 1000
-            return Running(sdef, proc, port, workdir, log_path, ms)
+            return Running(sdef, proc, port, workdir, log_path, ms, https_port)
         time.sleep(0.002)
-    Running(sdef, proc, port, workdir, log_path, None).stop()
+    Running(sdef, proc, port, workdir, log_path, None, https_port).stop()
     raise RuntimeError(f"{sdef.name} did not answer within {timeout}s; see {log_path}")
 
 
@@ -388,4 +448,15 @@ def validate(running, files_dir):
         r = http_post(running.port, "/echo", payload)
         if not r or r[0] != 200 or r[1] != payload:
             problems["echo"] = f"POST /echo -> {r[0] if r else 'no answer'}, {len(r[1]) if r else 0} bytes back"
+    if running.https_port:
+        # The HTTPS listener may come up a moment after the plain one: retry for a few seconds.
+        deadline = time.monotonic() + 10
+        r = https_get(running.https_port, "/plaintext")
+        while (not r or r[0] != 200) and time.monotonic() < deadline and running.alive():
+            time.sleep(0.1)
+            r = https_get(running.https_port, "/plaintext")
+        if not r or r[0] != 200 or r[1] != HELLO:
+            problems["https"] = f"HTTPS GET /plaintext -> {r[0] if r else 'no answer'}"
+        else:
+            running.tls = f"{r[2]} {r[3]}"  # what an OpenSSL client (as wrk) negotiates
     return problems

@@ -1,12 +1,19 @@
 package dev.peregrine.bench.apps;
 
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
 
 /**
  * What every benchmark app takes: {@code <port> [files-dir]}. The files directory holds {@code 1m}
  * and {@code 100m}, written by bench/run; {@code GET /file/1m} and {@code /file/100m} serve them.
  * The bind address is {@code 127.0.0.1} unless {@code -Dbench.host=::1} says otherwise.
+ *
+ * <p>Apps that support it also listen for HTTPS when {@code -Dbench.httpsPort=N} is given, with the
+ * key and certificate of the PKCS#12 file {@code -Dbench.keystore=PATH} (password
+ * {@code -Dbench.keystorePassword}, default {@code changeit}): see {@link #https()}.
  */
 public record AppConfig(String host, int port, Path files) {
 
@@ -33,8 +40,46 @@ public record AppConfig(String host, int port, Path files) {
         };
     }
 
+    /**
+     * The HTTPS listener bench/run asks for, or {@code null} without {@code -Dbench.httpsPort}. Every
+     * app that supports it uses the JDK's TLS (SunJSSE) with this key store, TLS 1.3 only, and its
+     * own default cipher suites.
+     */
+    public Https https() {
+        String port = System.getProperty("bench.httpsPort");
+        if (port == null || port.isBlank() || Integer.parseInt(port) <= 0) {
+            return null;
+        }
+        String store = System.getProperty("bench.keystore");
+        if (store == null) {
+            throw new IllegalArgumentException("-Dbench.httpsPort needs -Dbench.keystore=<PKCS#12 file>");
+        }
+        return new Https(Integer.parseInt(port), Path.of(store),
+                System.getProperty("bench.keystorePassword", "changeit").toCharArray());
+    }
+
+    /** The HTTPS side: port, PKCS#12 key store holding one key entry, and its password. */
+    public record Https(int port, Path keyStore, char[] password) {
+
+        /** The only TLS version offered, so every server negotiates the same one. */
+        public static final String PROTOCOL = "TLSv1.3";
+
+        /** A key manager over the key store (SunX509, as the JDK defaults to). */
+        public KeyManagerFactory keyManagerFactory() throws Exception {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(keyStore)) {
+                ks.load(in, password);
+            }
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, password);
+            return kmf;
+        }
+    }
+
     /** Logs that the app is up (bench/run does not rely on it: it polls {@code /plaintext}). */
     public void announce(String server) {
-        System.out.println(server + " listening on " + host + ":" + port + " (files " + files + ")");
+        Https tls = https();
+        System.out.println(server + " listening on " + host + ":" + port
+                + (tls == null ? "" : ", https on " + host + ":" + tls.port()) + " (files " + files + ")");
     }
 }

@@ -4,20 +4,28 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The benchmark app on Jetty 12 core (no servlet layer): the default {@code QueuedThreadPool} and
  * execution strategy, a handler declared non-blocking, {@code ResourceHandler} under a {@code /file} context for the files,
- * {@code Content.copy} (asynchronous) for the echo.
+ * {@code Content.copy} (asynchronous) for the echo. With {@code -Dbench.httpsPort} also HTTPS: a second
+ * connector with {@code SslConnectionFactory} over {@code SslContextFactory.Server} (the JDK's TLS),
+ * TLS 1.3, default cipher suites.
  */
 public final class JettyApp {
 
@@ -34,6 +42,24 @@ public final class JettyApp {
         connector.setAcceptQueueSize(1024);
         connector.setIdleTimeout(130_000); // as Peregrine's keep-alive timeout: the idle scenario holds connections
         server.addConnector(connector);
+        AppConfig.Https https = cfg.https();
+        if (https != null) {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStorePath(https.keyStore().toString());
+            ssl.setKeyStoreType("PKCS12");
+            ssl.setKeyStorePassword(new String(https.password()));
+            ssl.setIncludeProtocols(AppConfig.Https.PROTOCOL);
+            HttpConfiguration httpsConfig = new HttpConfiguration();
+            httpsConfig.addCustomizer(new SecureRequestCustomizer());
+            ServerConnector tls = new ServerConnector(server,
+                    new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+                    new HttpConnectionFactory(httpsConfig));
+            tls.setHost(cfg.host());
+            tls.setPort(https.port());
+            tls.setAcceptQueueSize(1024);
+            tls.setIdleTimeout(130_000);
+            server.addConnector(tls);
+        }
 
         ResourceHandler files = new ResourceHandler();
         files.setBaseResource(ResourceFactory.of(server).newResource(cfg.files()));

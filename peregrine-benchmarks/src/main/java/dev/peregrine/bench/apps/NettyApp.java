@@ -36,6 +36,9 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.AsciiString;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +52,9 @@ import java.util.concurrent.TimeUnit;
  * The benchmark app on Netty 4.2: plain {@code codec-http} (no aggregator, so {@code /echo} streams),
  * the epoll transport where available, one event loop per available CPU, responses of a read batch
  * flushed once in {@code channelReadComplete}, a Date header cached once a second, files sent with
- * {@link DefaultFileRegion} (sendfile).
+ * {@link DefaultFileRegion} (sendfile). With {@code -Dbench.httpsPort} also HTTPS: an {@code SslHandler}
+ * first in the pipeline, {@link SslProvider#JDK} (the JDK's TLS, as Peregrine and Jetty use; not
+ * netty-tcnative/OpenSSL), TLS 1.3, default cipher suites.
  */
 public final class NettyApp {
 
@@ -72,22 +77,38 @@ public final class NettyApp {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
         group.scheduleAtFixedRate(() -> date = now(), 1, 1, TimeUnit.SECONDS);
         try {
-            Channel server = new ServerBootstrap()
-                    .group(group)
-                    .channel(channel)
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .childHandler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec(), new AppHandler(cfg));
-                        }
-                    })
-                    .bind(cfg.host(), cfg.port()).sync().channel();
+            AppConfig.Https https = cfg.https();
+            if (https != null) {
+                SslContext ssl = SslContextBuilder.forServer(https.keyManagerFactory())
+                        .sslProvider(SslProvider.JDK)
+                        .protocols(AppConfig.Https.PROTOCOL)
+                        .build();
+                // Bound before the plain port: bench/run polls that one to know the app is up.
+                bootstrap(group, channel, cfg, ssl).bind(cfg.host(), https.port()).sync();
+            }
+            Channel server = bootstrap(group, channel, cfg, null).bind(cfg.host(), cfg.port()).sync().channel();
             cfg.announce("netty (" + (epoll ? "epoll" : "nio") + ")");
             server.closeFuture().sync();
         } finally {
             group.shutdownGracefully();
         }
+    }
+
+    private static ServerBootstrap bootstrap(EventLoopGroup group, Class<? extends ServerChannel> channel,
+                                             AppConfig cfg, SslContext ssl) {
+        return new ServerBootstrap()
+                .group(group)
+                .channel(channel)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (ssl != null) {
+                            ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                        }
+                        ch.pipeline().addLast(new HttpServerCodec(), new AppHandler(cfg));
+                    }
+                });
     }
 
     private static AsciiString now() {

@@ -7,6 +7,8 @@ import dev.peregrine.api.Router;
 import dev.peregrine.files.StaticFiles;
 import dev.peregrine.server.Server;
 import dev.peregrine.server.ServerOptions;
+import dev.peregrine.tls.CertificateSource;
+import dev.peregrine.tls.TlsOptions;
 import dev.peregrine.transport.Endpoint;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -55,8 +57,16 @@ public final class PeregrineApp {
                     }
                 })
                 .build();
-        Server server = Server.builder()
-                .listen(Endpoint.tcp(cfg.host(), cfg.port()))
+        Server.Builder builder = Server.builder().listen(Endpoint.tcp(cfg.host(), cfg.port()));
+        AppConfig.Https https = cfg.https();
+        if (https != null) {
+            // The same app behind Peregrine's TLS listener (JDK SSLEngine), its default cipher suites.
+            builder.listen(Endpoint.tcp(cfg.host(), https.port()), TlsOptions.builder()
+                    .certificate(CertificateSource.keyStore(https.keyStore(), https.password()))
+                    .protocols(AppConfig.Https.PROTOCOL)
+                    .build());
+        }
+        Server server = builder
                 .handler(app)
                 .options(ServerOptions.defaults())
                 .start();
