@@ -2,12 +2,13 @@
 Keyed by scenario, or by (scenario, peer) for a peer-specific reason. They come from reading the
 code, not from a profile yet: confirm or replace them with JFR / async-profiler evidence."""
 
-_WAKEUP = ("each request on an idle keep-alive connection wakes a parked virtual thread (poller -> "
-           "scheduler -> mount: two hand-offs), and where idle parking is on the wait is a timed "
-           "socket-adaptor read (SO_TIMEOUT) that arms and cancels a JDK timer per request; event loops "
-           "(Netty, Vert.x, nginx) handle readiness in place")
-_ROUTER = ("plus per-request garbage in the app's path: `Router` splits the path into a String[] and "
-           "builds a List per request (the Netty/Vert.x apps compare the URI directly)")
+_WAKEUP = ("each request on an idle keep-alive connection wakes a parked virtual thread through the "
+           "JDK's virtual-thread poller (master poller -> poller virtual thread -> scheduler -> mount), "
+           "where event loops (Netty, Vert.x, nginx) handle readiness in place; under load the yield "
+           "before an idle read hides this, at 1,000 req/s per connection it cannot. Untested: "
+           "-Djdk.pollerMode=1 (platform poller threads, one hand-off fewer)")
+_ROUTER = ("plus the app's per-request work (Router matching, Request/Response views) that the "
+           "Netty/Vert.x apps skip by comparing the URI directly")
 
 GUESSES = {
     "plaintext": f"{_WAKEUP}; {_ROUTER}.",
@@ -24,8 +25,8 @@ GUESSES = {
     "file-100m": ("the same user-space copy as file-1m (no sendfile); at 100 MiB the copy, not request "
                   "handling, sets the pace."),
     "echo-1m": ("the streaming echo copies through the handler's InputStream/OutputStream (heap arrays, "
-                "transferTo's 16 KiB steps) with a flush per filled response buffer; Netty forwards the "
-                "received buffers without copying."),
+                "transferTo's 16 KiB steps, each read costing a system call when the body is not buffered); "
+                "Netty forwards the received buffers without copying."),
     "latency": (f"{_WAKEUP}. At 1,000 req/s per connection every request meets an idle connection, so "
                 "the wake-up is on every request's path."),
     "latency/p99_ms": ("tail: with one carrier thread, a request whose virtual thread is runnable waits behind "
@@ -34,11 +35,12 @@ GUESSES = {
                        "GC pauses)."),
     "latency/p999_ms": ("as p99: scheduler queueing behind other virtual threads, GC pauses, and the "
                         "once-a-second heartbeat sweep over every connection on the same single CPU."),
-    "idle-10k": ("RSS: when 10,000 connections arrive at once the buffer pool is empty, so each one allocates "
-                 "a fresh 16 KiB read buffer; they are garbage after the first request (heap after GC is the "
-                 "lowest of the Java servers) but the eden pages they touched stay resident. Outside the "
-                 "heap: per-socket JDK state (the socket adaptor used for the timed idle read, poller "
-                 "registration), which event-loop servers do not have."),
+    "idle-10k": ("RSS: each of the 10,000 connections arriving at once allocates its per-connection objects "
+                 "(parser, buffers, about 10 KB) and a virtual thread stack before it parks; all of that is "
+                 "garbage once parked (heap after GC is the lowest of the Java servers, about 1 KB each) but "
+                 "the pages of the fixed -Xms2g heap it touched stay resident. Allocating those objects "
+                 "lazily would cut it. Outside the heap: per-socket JDK state (socket adaptor for the timed "
+                 "idle read, selector registration)."),
     "idle-50k": "as idle-10k.",
     "idle-1k": "as idle-10k (smoke size).",
     "https-plaintext": (f"not profiled yet. The TLS work is the JDK's SSLEngine in all three apps, so the "
