@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -52,9 +51,6 @@ public final class TlsConnection implements Connection {
     private static final int MAX_GATHER = 4;
     private static final int NEED_MORE = -2;
     private static final ByteBuffer NOTHING = ByteBuffer.allocate(0).asReadOnlyBuffer();
-    private static final byte[] PLAINTEXT_ANSWER = plaintextAnswer();
-    /** How much of a plain-text request to read and discard so closing does not reset the connection before the 400 is read. */
-    private static final int PLAINTEXT_DRAIN_LIMIT = 64 * 1024;
 
     private final Connection inner;
     private final TlsContext.Generation generation;
@@ -196,37 +192,10 @@ public final class TlsConnection implements Connection {
             return;
         }
         if (first >= 'A' && first <= 'Z') {
-            answerPlaintext();
+            PlaintextAnswer.send(inner);
             throw new TlsHandshakeException(Reason.PLAINTEXT_HTTP, "plain HTTP sent to the TLS port", null);
         }
         throw new TlsHandshakeException(Reason.NOT_TLS, String.format("first byte 0x%02x is not a TLS handshake record", first), null);
-    }
-
-    /** A clear 400 instead of a hang or an unreadable alert; then a lingering close (RFC 9112 §9.6). */
-    private void answerPlaintext() {
-        try {
-            inner.write(ByteBuffer.wrap(PLAINTEXT_ANSWER));
-            inner.shutdownOutput();
-            ByteBuffer discard = ByteBuffer.allocate(512);
-            for (int drained = 0; drained < PLAINTEXT_DRAIN_LIMIT; ) {
-                int n = inner.read(discard.clear());
-                if (n < 0) {
-                    break;
-                }
-                drained += n;
-            }
-        } catch (IOException ignored) {
-            // the answer is a courtesy; the connection closes either way (the heartbeat ends a slow drain)
-        }
-    }
-
-    private static byte[] plaintextAnswer() {
-        String body = "This port speaks HTTPS. Send the request again with https:// in the URL.\n";
-        return ("HTTP/1.1 400 Bad Request\r\n"
-                        + "Content-Type: text/plain; charset=utf-8\r\n"
-                        + "Content-Length: " + body.length() + "\r\n"
-                        + "Connection: close\r\n\r\n" + body)
-                .getBytes(StandardCharsets.US_ASCII);
     }
 
     private TlsSession describe(SSLSession s) {
@@ -369,13 +338,13 @@ public final class TlsConnection implements Connection {
         }
     }
 
-    /** The transport connection beneath, e.g. the {@link SocketConnection} whose channel a parker watches. */
+    /** The socket to watch while parked; none while bytes wait above it (they would never wake a selector). */
     @Override
     public java.nio.channels.SocketChannel parkableChannel() {
-        // Decrypted or undecrypted bytes above the socket would never wake a selector.
         return supportsTimedRead() && !hasBufferedInput() ? inner.parkableChannel() : null;
     }
 
+    /** The transport connection beneath, e.g. the {@link SocketConnection} whose channel a parker watches. */
     public Connection transport() {
         return inner;
     }
