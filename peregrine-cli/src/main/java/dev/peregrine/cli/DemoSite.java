@@ -3,6 +3,7 @@ package dev.peregrine.cli;
 import dev.peregrine.api.Handler;
 import dev.peregrine.api.Request;
 import dev.peregrine.api.Response;
+import dev.peregrine.files.GetOrHead;
 import dev.peregrine.files.MimeTypes;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,10 +55,7 @@ final class DemoSite implements Handler {
 
     @Override
     public void handle(Request request, Response response) throws IOException {
-        String method = request.method();
-        if (!method.equals("GET") && !method.equals("HEAD")) {
-            response.header("allow", "GET, HEAD");
-            response.send(405, "Method Not Allowed\n");
+        if (GetOrHead.refuseOthers(request, response)) {
             return;
         }
         Page page = pages.get(request.path());

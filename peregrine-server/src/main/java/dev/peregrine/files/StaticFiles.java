@@ -122,10 +122,7 @@ public final class StaticFiles implements Handler {
 
     @Override
     public void handle(Request request, Response response) throws IOException {
-        String method = request.method();
-        if (!method.equals("GET") && !method.equals("HEAD")) {
-            response.header("allow", "GET, HEAD");
-            response.send(405, "Method Not Allowed\n");
+        if (GetOrHead.refuseOthers(request, response)) {
             return;
         }
         RequestPath path = RequestPath.parse(request.path());

@@ -73,6 +73,7 @@ public final class Http1Connection implements ProtocolConnection {
 
     private final byte[] idleBuffer = new byte[IDLE_BUFFER_BYTES];
     private final ByteBuffer idleByteBuffer = ByteBuffer.wrap(idleBuffer);
+    private byte[] drainScratch;
     private byte[] buf = idleBuffer;
     private ByteBuffer bufView = idleByteBuffer;
     private int pos;
@@ -514,9 +515,15 @@ public final class Http1Connection implements ProtocolConnection {
         state.disableKeepAlive();
     }
 
-    /** A scratch array for draining: the idle buffer is free while a request body is read. */
+    /**
+     * Where a drained body is skipped into. Its own array, allocated only by connections that
+     * ever drain: the waiting buffer may still hold the head and pipelined requests.
+     */
     byte[] scratch() {
-        return idleBuffer;
+        if (drainScratch == null) {
+            drainScratch = new byte[4096];
+        }
+        return drainScratch;
     }
 
     // ---------------------------------------------------------------- writing
@@ -702,9 +709,10 @@ public final class Http1Connection implements ProtocolConnection {
             this.c = c;
         }
 
+        private final byte[] one = new byte[1];
+
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
             int n = read(one, 0, 1);
             return n < 0 ? -1 : one[0] & 0xFF;
         }

@@ -15,6 +15,18 @@ final class E2e {
 
     /** The longest any single wait in these tests may take before the test fails. */
     static final Duration WAIT = Duration.ofSeconds(10);
+    /** A deadline the client keeps far from: tests of one timeout relax the others to this. */
+    static final Duration LONG = Duration.ofSeconds(60);
+    /** Answers with the size of the body it read whole. */
+    static final Handler READ_ALL = (req, res) -> res.send("read " + req.bodyBytes().length);
+
+    /** Options whose timeouts stay out of the way, for tests that exercise one deadline at a time. */
+    static ServerOptions.Builder lenient() {
+        return ServerOptions.builder()
+                .keepAliveTimeout(LONG)
+                .requestHeadersTimeout(LONG)
+                .minRequestBodyBytesPerSecond(0);
+    }
 
     private E2e() {}
 

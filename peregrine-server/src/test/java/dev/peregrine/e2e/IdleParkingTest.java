@@ -28,23 +28,14 @@ import org.junit.jupiter.api.Timeout;
 class IdleParkingTest {
 
     private static final Duration SHORT = Duration.ofSeconds(1);
-    private static final Duration LONG = Duration.ofSeconds(60);
     private static final Duration PARK = Duration.ofMillis(10);
     private static final Duration IDLE = Duration.ofMillis(200);
-    private static final Handler READ_ALL = (req, res) -> res.send("read " + req.bodyBytes().length);
 
     private Server server;
 
     @AfterEach
     void stop() {
         E2e.stop(server);
-    }
-
-    private static ServerOptions.Builder lenient() {
-        return ServerOptions.builder()
-                .keepAliveTimeout(LONG)
-                .requestHeadersTimeout(LONG)
-                .minRequestBodyBytesPerSecond(0);
     }
 
     private Server start(Handler handler, ServerOptions options) throws Exception {
@@ -55,7 +46,7 @@ class IdleParkingTest {
     @Test
     void idleConnectionParkedWithoutAThreadIsClosedAtTheKeepAliveTimeout() throws Exception {
         // A park delay far below the keep-alive timeout: the connection waits thread-less.
-        start(READ_ALL, lenient().keepAliveTimeout(SHORT).idleParkDelay(PARK).idleParkMinConnections(0).build());
+        start(E2e.READ_ALL, E2e.lenient().keepAliveTimeout(SHORT).idleParkDelay(PARK).idleParkMinConnections(0).build());
         try (RawClient c = RawClient.tcp(server.port())) {
             assertThat(c.request("GET /once HTTP/1.1\r\nHost: t\r\n\r\n").status()).isEqualTo(200);
             assertThat(c.readUntilClosed()).isEmpty();
@@ -67,7 +58,7 @@ class IdleParkingTest {
 
     @Test
     void connectionIdlePastTheParkDelayServesItsNextRequests() throws Exception {
-        start(READ_ALL, lenient().idleParkDelay(PARK).idleParkMinConnections(0).build());
+        start(E2e.READ_ALL, E2e.lenient().idleParkDelay(PARK).idleParkMinConnections(0).build());
         try (RawClient c = RawClient.tcp(server.port())) {
             for (int i = 0; i < 3; i++) {
                 // Waiting for bytes that never come lets the connection idle past the park delay.
@@ -84,7 +75,7 @@ class IdleParkingTest {
 
     @Test
     void parkedConnectionsStillCountAgainstTheLimit() throws Exception {
-        start(READ_ALL, lenient().maxConcurrentConnections(1).idleParkDelay(PARK).idleParkMinConnections(0).build());
+        start(E2e.READ_ALL, E2e.lenient().maxConcurrentConnections(1).idleParkDelay(PARK).idleParkMinConnections(0).build());
         try (RawClient a = RawClient.tcp(server.port())) {
             assertThat(a.request("GET /a HTTP/1.1\r\nHost: t\r\n\r\n").status()).isEqualTo(200);
             assertThat(a.awaitReadable(IDLE)).isFalse(); // idles past the park delay
@@ -100,7 +91,7 @@ class IdleParkingTest {
 
     @Test
     void theJdkClientReusesAParkedConnection() throws Exception {
-        start(READ_ALL, lenient().idleParkDelay(PARK).idleParkMinConnections(0).build());
+        start(E2e.READ_ALL, E2e.lenient().idleParkDelay(PARK).idleParkMinConnections(0).build());
         URI uri = URI.create("http://127.0.0.1:" + server.port() + "/parked");
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             for (int i = 0; i < 3; i++) {
@@ -116,7 +107,7 @@ class IdleParkingTest {
 
     @Test
     void partialHeadOnAParkedConnectionGets408() throws Exception {
-        start(READ_ALL, lenient().requestHeadersTimeout(SHORT).idleParkDelay(PARK).idleParkMinConnections(0).build());
+        start(E2e.READ_ALL, E2e.lenient().requestHeadersTimeout(SHORT).idleParkDelay(PARK).idleParkMinConnections(0).build());
         try (RawClient c = RawClient.tcp(server.port())) {
             assertThat(c.request("GET /first HTTP/1.1\r\nHost: t\r\n\r\n").status()).isEqualTo(200);
             assertThat(c.awaitReadable(IDLE)).isFalse(); // parked by now
@@ -131,7 +122,7 @@ class IdleParkingTest {
 
     @Test
     void parkedConnectionClosedByTheClientIsUnregistered() throws Exception {
-        start(READ_ALL, lenient().idleParkDelay(PARK).idleParkMinConnections(0).build());
+        start(E2e.READ_ALL, E2e.lenient().idleParkDelay(PARK).idleParkMinConnections(0).build());
         RawClient c = RawClient.tcp(server.port());
         assertThat(c.request("GET /a HTTP/1.1\r\nHost: t\r\n\r\n").status()).isEqualTo(200);
         assertThat(c.awaitReadable(IDLE)).isFalse();
@@ -147,7 +138,7 @@ class IdleParkingTest {
 
     @Test
     void manyParkedConnectionsWakeTogether() throws Exception {
-        start(READ_ALL, lenient().idleParkDelay(PARK).idleParkMinConnections(0).build());
+        start(E2e.READ_ALL, E2e.lenient().idleParkDelay(PARK).idleParkMinConnections(0).build());
         int n = 50;
         List<RawClient> clients = new ArrayList<>();
         try {
@@ -172,7 +163,7 @@ class IdleParkingTest {
 
     @Test
     void gracefulStopClosesParkedConnections() throws Exception {
-        start(READ_ALL, lenient().idleParkDelay(PARK).idleParkMinConnections(0).build());
+        start(E2e.READ_ALL, E2e.lenient().idleParkDelay(PARK).idleParkMinConnections(0).build());
         try (RawClient c = RawClient.tcp(server.port())) {
             assertThat(c.request("GET /a HTTP/1.1\r\nHost: t\r\n\r\n").status()).isEqualTo(200);
             assertThat(c.awaitReadable(IDLE)).isFalse();

@@ -19,8 +19,6 @@ import org.junit.jupiter.api.Timeout;
 class LimitsAndTimeoutsTest {
 
     private static final Duration SHORT = Duration.ofSeconds(1);
-    /** The client keeps this far from any deadline it must not hit. */
-    private static final Duration LONG = Duration.ofSeconds(60);
 
     private Server server;
 
@@ -29,14 +27,6 @@ class LimitsAndTimeoutsTest {
         E2e.stop(server);
     }
 
-    private static ServerOptions.Builder lenient() {
-        return ServerOptions.builder()
-                .keepAliveTimeout(LONG)
-                .requestHeadersTimeout(LONG)
-                .minRequestBodyBytesPerSecond(0);
-    }
-
-    private static final Handler READ_ALL = (req, res) -> res.send("read " + req.bodyBytes().length);
     private static final Handler IGNORE_BODY = (req, res) -> res.send("ignored " + req.path());
 
     private Server start(Handler handler, ServerOptions options) throws Exception {
@@ -48,7 +38,7 @@ class LimitsAndTimeoutsTest {
 
     @Test
     void idleKeepAliveConnectionIsClosedByTheServer() throws Exception {
-        start(READ_ALL, lenient().keepAliveTimeout(SHORT).build());
+        start(E2e.READ_ALL, E2e.lenient().keepAliveTimeout(SHORT).build());
         try (RawClient c = RawClient.tcp(server.port())) {
             RawResponse r = c.request("GET /once HTTP/1.1\r\nHost: t\r\n\r\n");
             assertThat(r.status()).isEqualTo(200);
@@ -63,7 +53,7 @@ class LimitsAndTimeoutsTest {
 
     @Test
     void connectionThatNeverSendsIsClosedAfterTheKeepAliveTimeout() throws Exception {
-        start(READ_ALL, lenient().keepAliveTimeout(SHORT).build());
+        start(E2e.READ_ALL, E2e.lenient().keepAliveTimeout(SHORT).build());
         try (RawClient c = RawClient.tcp(server.port())) {
             assertThat(c.readUntilClosed()).isEmpty();
         }
@@ -80,7 +70,7 @@ class LimitsAndTimeoutsTest {
             }
             res.send("finally");
         };
-        start(slow, lenient().keepAliveTimeout(SHORT).requestHeadersTimeout(SHORT).build());
+        start(slow, E2e.lenient().keepAliveTimeout(SHORT).requestHeadersTimeout(SHORT).build());
         try (RawClient c = RawClient.tcp(server.port())) {
             RawResponse r = c.request("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n");
             assertThat(r.status()).isEqualTo(200);
@@ -94,7 +84,7 @@ class LimitsAndTimeoutsTest {
 
     @Test
     void slowlorisHeadGets408AndIsClosed() throws Exception {
-        start(READ_ALL, lenient().requestHeadersTimeout(SHORT).build());
+        start(E2e.READ_ALL, E2e.lenient().requestHeadersTimeout(SHORT).build());
         try (RawClient c = RawClient.tcp(server.port())) {
             c.send("GET /slow HTTP/1.1\r\nHost: t\r\nX-Pad: ");
             // Keep dripping bytes: progress must not extend the deadline of the whole head.
@@ -117,7 +107,7 @@ class LimitsAndTimeoutsTest {
 
     @Test
     void partialHeadAfterAKeepAliveExchangeGets408() throws Exception {
-        start(READ_ALL, lenient().requestHeadersTimeout(SHORT).build());
+        start(E2e.READ_ALL, E2e.lenient().requestHeadersTimeout(SHORT).build());
         try (RawClient c = RawClient.tcp(server.port())) {
             assertThat(c.request("GET /first HTTP/1.1\r\nHost: t\r\n\r\n").status()).isEqualTo(200);
             c.send("GET /second HTTP/1.1\r\nHo");
@@ -133,7 +123,7 @@ class LimitsAndTimeoutsTest {
 
     @Test
     void tricklingBodyBelowTheMinimumRateGets408() throws Exception {
-        start(READ_ALL, lenient()
+        start(E2e.READ_ALL, E2e.lenient()
                 .minRequestBodyBytesPerSecond(1000)
                 .minRequestBodyRateGracePeriod(SHORT)
                 .build());
@@ -157,7 +147,7 @@ class LimitsAndTimeoutsTest {
 
     @Test
     void bodyAboveTheMinimumRatePasses() throws Exception {
-        start(READ_ALL, lenient()
+        start(E2e.READ_ALL, E2e.lenient()
                 .minRequestBodyBytesPerSecond(1000)
                 .minRequestBodyRateGracePeriod(SHORT)
                 .build());
@@ -184,7 +174,7 @@ class LimitsAndTimeoutsTest {
             }
             res.send("read " + (first.length + req.bodyBytes().length));
         };
-        start(slow, lenient().minRequestBodyBytesPerSecond(1000).minRequestBodyRateGracePeriod(SHORT).build());
+        start(slow, E2e.lenient().minRequestBodyBytesPerSecond(1000).minRequestBodyRateGracePeriod(SHORT).build());
         try (RawClient c = RawClient.tcp(server.port())) {
             RawResponse r = c.request("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n0123456789");
             assertThat(r.status()).isEqualTo(200);
@@ -197,7 +187,7 @@ class LimitsAndTimeoutsTest {
 
     @Test
     void connectionsBeyondTheLimitAreClosedAtOnceAndCounted() throws Exception {
-        start(READ_ALL, lenient().maxConcurrentConnections(2).build());
+        start(E2e.READ_ALL, E2e.lenient().maxConcurrentConnections(2).build());
         RawClient a = RawClient.tcp(server.port());
         RawClient b = RawClient.tcp(server.port());
         try {
@@ -243,7 +233,7 @@ class LimitsAndTimeoutsTest {
             }
             res.send("read " + req.bodyBytes().length);
         };
-        start(handler, lenient().build());
+        start(handler, E2e.lenient().build());
         int port = server.port();
         for (int round = 0; round < 5; round++) {
             RawClient.tcp(port).abort(); // before sending anything
@@ -269,7 +259,7 @@ class LimitsAndTimeoutsTest {
 
     @Test
     void smallUnreadBodyIsDrainedAndTheConnectionReused() throws Exception {
-        start(IGNORE_BODY, lenient().maxUnreadBodyDrainBytes(1024).build());
+        start(IGNORE_BODY, E2e.lenient().maxUnreadBodyDrainBytes(1024).build());
         try (RawClient c = RawClient.tcp(server.port())) {
             c.send("POST /one HTTP/1.1\r\nHost: t\r\nContent-Length: 500\r\n\r\n" + "x".repeat(500)
                     + "POST /two HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -289,7 +279,7 @@ class LimitsAndTimeoutsTest {
 
     @Test
     void unreadBodyThatArrivesAfterTheResponseIsDrained() throws Exception {
-        start(IGNORE_BODY, lenient().maxUnreadBodyDrainBytes(1024).build());
+        start(IGNORE_BODY, E2e.lenient().maxUnreadBodyDrainBytes(1024).build());
         try (RawClient c = RawClient.tcp(server.port())) {
             c.send("POST /early HTTP/1.1\r\nHost: t\r\nContent-Length: 300\r\n\r\n");
             RawResponse r = c.readResponse(); // the handler answered before the body was sent
@@ -303,7 +293,7 @@ class LimitsAndTimeoutsTest {
 
     @Test
     void unreadBodyLargerThanTheDrainLimitClosesTheConnection() throws Exception {
-        start(IGNORE_BODY, lenient().maxUnreadBodyDrainBytes(1024).build());
+        start(IGNORE_BODY, E2e.lenient().maxUnreadBodyDrainBytes(1024).build());
         try (RawClient c = RawClient.tcp(server.port())) {
             c.send("POST /big HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n" + "x".repeat(2048));
             RawResponse r = c.readResponse();
@@ -319,7 +309,7 @@ class LimitsAndTimeoutsTest {
         // A head larger than the idle buffer makes the server read the whole body and the next
         // request at once. Whatever it decides about the unread 2000 bytes, the decision must hold:
         // either the response says Connection: close, or the pipelined request is answered.
-        start(IGNORE_BODY, lenient().maxUnreadBodyDrainBytes(1024).build());
+        start(IGNORE_BODY, E2e.lenient().maxUnreadBodyDrainBytes(1024).build());
         try (RawClient c = RawClient.tcp(server.port())) {
             c.send("POST /big HTTP/1.1\r\nHost: t\r\nX-Pad: " + "p".repeat(1000) + "\r\nContent-Length: 2000\r\n\r\n"
                     + "x".repeat(2000) + "GET /next HTTP/1.1\r\nHost: t\r\n\r\n");
@@ -338,7 +328,7 @@ class LimitsAndTimeoutsTest {
 
     @Test
     void unreadChunkedBodyLargerThanTheDrainLimitEndsTheConnectionAfterACompleteResponse() throws Exception {
-        start(IGNORE_BODY, lenient().maxUnreadBodyDrainBytes(1024).build());
+        start(IGNORE_BODY, E2e.lenient().maxUnreadBodyDrainBytes(1024).build());
         try (RawClient c = RawClient.tcp(server.port())) {
             // The length is unknown when the response goes out, so it may say keep-alive; the
             // server then finds the body too long to drain and must close instead of guessing.
@@ -355,7 +345,7 @@ class LimitsAndTimeoutsTest {
 
     @Test
     void expectContinueOverTheBodyLimitGets413InsteadOf100() throws Exception {
-        start(READ_ALL, lenient().maxRequestBodyBytes(100).build());
+        start(E2e.READ_ALL, E2e.lenient().maxRequestBodyBytes(100).build());
         try (RawClient c = RawClient.tcp(server.port())) {
             c.send("POST /big HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n");
             RawResponse r = c.readResponse();
@@ -374,7 +364,7 @@ class LimitsAndTimeoutsTest {
             }
             res.send("read " + req.bodyBytes().length);
         };
-        start(raise, lenient().maxRequestBodyBytes(100).build());
+        start(raise, E2e.lenient().maxRequestBodyBytes(100).build());
         try (RawClient c = RawClient.tcp(server.port())) {
             RawResponse big = c.request("POST /big HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n" + "b".repeat(5000));
             assertThat(big.status()).isEqualTo(200);
