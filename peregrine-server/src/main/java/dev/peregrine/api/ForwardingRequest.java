@@ -22,6 +22,7 @@ public class ForwardingRequest implements Request {
     @Override public String path() { return delegate.path(); }
     @Override public String query() { return delegate.query(); }
     @Override public Map<String, String> pathParams() { return delegate.pathParams(); }
+    @Override public String authority() { return delegate.authority(); }
     @Override public Headers headers() { return delegate.headers(); }
     @Override public long contentLength() { return delegate.contentLength(); }
     @Override public InputStream body() { return delegate.body(); }

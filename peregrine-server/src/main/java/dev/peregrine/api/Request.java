@@ -42,6 +42,13 @@ public interface Request {
         return Map.of();
     }
 
+    /**
+     * The authority the request is for (RFC 9110 §7.2): the {@code Host} field in HTTP/1.1 (or the
+     * authority of an absolute-form target), {@code :authority} in HTTP/2 and HTTP/3, or
+     * {@code null} when the request names none.
+     */
+    String authority();
+
     /** The header fields; names compare case-insensitively. */
     Headers headers();
 

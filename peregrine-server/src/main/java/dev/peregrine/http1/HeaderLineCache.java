@@ -1,5 +1,6 @@
 package dev.peregrine.http1;
 
+import dev.peregrine.exchange.WriteBuffer;
 import java.util.Arrays;
 
 /**

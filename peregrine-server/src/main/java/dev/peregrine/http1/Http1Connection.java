@@ -1,7 +1,10 @@
 package dev.peregrine.http1;
 
+import dev.peregrine.api.BadRequestException;
 import dev.peregrine.api.Headers;
 import dev.peregrine.api.Upgraded;
+import dev.peregrine.exchange.ExchangeResponse;
+import dev.peregrine.exchange.WriteBuffer;
 import dev.peregrine.server.ProtocolConnection;
 import dev.peregrine.server.ServerContext;
 import dev.peregrine.server.ServerOptions;
@@ -12,7 +15,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * One HTTP/1.x connection on its own virtual thread: read a head, run the handler, finish the
@@ -40,7 +42,6 @@ public final class Http1Connection implements ProtocolConnection {
      * bodies. Parked connections give even this back.
      */
     private static final int IDLE_BUFFER_BYTES = 2048;
-    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     // waiting: whether the connection thread is blocked reading with no request begun.
     private static final int BUSY = 0;
@@ -69,13 +70,14 @@ public final class Http1Connection implements ProtocolConnection {
     private final RequestHead head = new RequestHead();
     private final RequestBodyStream body;
     private final Http1Request request;
-    private final Http1Response response;
+    private final Http1Output output;
+    private final ExchangeResponse response;
 
-    private final byte[] idleBuffer = new byte[IDLE_BUFFER_BYTES];
-    private final ByteBuffer idleByteBuffer = ByteBuffer.wrap(idleBuffer);
+    private final byte[] idleBuffer;
+    private final ByteBuffer idleByteBuffer;
     private byte[] drainScratch;
-    private byte[] buf = idleBuffer;
-    private ByteBuffer bufView = idleByteBuffer;
+    private byte[] buf;
+    private ByteBuffer bufView;
     private int pos;
     private int lim;
 
@@ -93,6 +95,26 @@ public final class Http1Connection implements ProtocolConnection {
     private long idleDeadlineNanos;
 
     public Http1Connection(long id, Connection transport, ServerContext context) {
+        this(id, transport, context, null, 0);
+    }
+
+    /**
+     * A connection whose first {@code initialLength} bytes were already read into {@code initial}
+     * (by protocol sniffing); an array of the waiting buffer's size is adopted, not copied.
+     */
+    public Http1Connection(long id, Connection transport, ServerContext context, byte[] initial, int initialLength) {
+        if (initial != null && initial.length == IDLE_BUFFER_BYTES) {
+            this.idleBuffer = initial;
+        } else {
+            this.idleBuffer = new byte[Math.max(IDLE_BUFFER_BYTES, initialLength)];
+            if (initialLength > 0) {
+                System.arraycopy(initial, 0, idleBuffer, 0, initialLength);
+            }
+        }
+        this.idleByteBuffer = ByteBuffer.wrap(idleBuffer);
+        this.buf = idleBuffer;
+        this.bufView = idleByteBuffer;
+        this.lim = initialLength;
         this.id = id;
         this.transport = transport;
         this.context = context;
@@ -103,7 +125,8 @@ public final class Http1Connection implements ProtocolConnection {
         this.body = new RequestBodyStream(this, new ChunkedDecoder(options.maxRequestLineBytes(),
                 options.maxRequestHeaderBytes(), options.maxRequestHeaderCount()));
         this.request = new Http1Request(this, head, body);
-        this.response = new Http1Response(this);
+        this.output = new Http1Output(this);
+        this.response = new ExchangeResponse(output);
     }
 
     Connection transport() {
@@ -139,7 +162,8 @@ public final class Http1Connection implements ProtocolConnection {
             }
         }
         if (parked) {
-            context.idleParker().park(id, transport, idleDeadlineNanos);
+            ServerContext ctx = context; // a parked connection resumes with no bytes buffered and no request begun
+            context.idleParker().park(id, transport, idleDeadlineNanos, (i, t) -> new Http1Connection(i, t, ctx));
         }
         return parked;
     }
@@ -207,7 +231,9 @@ public final class Http1Connection implements ProtocolConnection {
     private boolean serveExchange() throws IOException {
         boolean head10 = head.minorVersion() == 0;
         request.reset();
-        response.reset(head.method() == "HEAD", head10); // the parser interns method names
+        // The parser interns method names.
+        response.reset(head.method() == "HEAD", head.method() == "CONNECT");
+        output.reset(head10);
         body.reset(head, options.maxRequestBodyBytes());
         continuePending = head.expectContinue() && body.hasBody() && !head10;
         state.headRead(body.hasBody(), head.keepAlive() && !stopRequested);
@@ -303,6 +329,7 @@ public final class Http1Connection implements ProtocolConnection {
         LOG.log(System.Logger.Level.DEBUG, () -> "connection " + id + ": " + status + " " + reason);
         state.headRead(false, false);
         response.reset(false, false);
+        output.reset(false);
         response.sendError(status, reasonText(status));
         flush();
     }
@@ -496,8 +523,7 @@ public final class Http1Connection implements ProtocolConnection {
         if (continuePending) {
             continuePending = false;
             if (!response.isCommitted()) {
-                out.put(CONTINUE);
-                flush();
+                output.writeContinue();
             }
         }
     }

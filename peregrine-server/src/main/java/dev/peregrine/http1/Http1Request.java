@@ -96,6 +96,25 @@ final class Http1Request implements Request {
     }
 
     @Override
+    public String authority() {
+        String t = head.target();
+        int scheme = t.charAt(0) == '/' ? -1 : t.indexOf("://");
+        if (scheme > 0) {
+            // absolute-form: the target's authority wins over Host (RFC 9112 §3.2.2)
+            int start = scheme + 3;
+            int end = start;
+            while (end < t.length() && t.charAt(end) != '/' && t.charAt(end) != '?' && t.charAt(end) != '#') {
+                end++;
+            }
+            return t.substring(start, end);
+        }
+        if (head.method() == "CONNECT") {
+            return t; // authority-form (RFC 9112 §3.2.3); the parser interns method names
+        }
+        return head.headers().get("host");
+    }
+
+    @Override
     public Headers headers() {
         return head.headers();
     }

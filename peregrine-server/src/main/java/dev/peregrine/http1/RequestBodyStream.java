@@ -1,5 +1,6 @@
 package dev.peregrine.http1;
 
+import dev.peregrine.api.BadRequestException;
 import java.io.IOException;
 import java.io.InputStream;
 

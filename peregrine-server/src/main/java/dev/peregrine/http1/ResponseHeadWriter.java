@@ -5,6 +5,7 @@ import static dev.peregrine.http1.FieldLineParser.TCHAR;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
 import dev.peregrine.api.Headers;
+import dev.peregrine.exchange.WriteBuffer;
 
 /**
  * Writes HTTP/1.1 response heads and chunked framing (RFC 9112 §4, §5, §7.1) into a

@@ -25,7 +25,10 @@ public final class IdleParker implements Runnable {
 
     private static final System.Logger LOG = System.getLogger(IdleParker.class.getName());
 
-    /** Turns a parked connection that became readable back into a running protocol connection. */
+    /**
+     * Turns a parked connection that became readable back into a running protocol connection:
+     * given by the protocol that parked it, so the parker knows no protocol.
+     */
     public interface Resumer {
         ProtocolConnection resume(long id, Connection connection);
     }
@@ -36,7 +39,6 @@ public final class IdleParker implements Runnable {
     private final ConcurrentLinkedQueue<Parked> incoming = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
-    private Resumer resumer;
 
     IdleParker(ConnectionManager manager, ConnectionDispatcher.Runner runner) throws IOException {
         this.selector = Selector.open();
@@ -45,21 +47,20 @@ public final class IdleParker implements Runnable {
         this.thread = Thread.ofPlatform().daemon().name("peregrine-idle-parker").unstarted(this);
     }
 
-    void start(Resumer resumer) {
-        this.resumer = resumer;
+    void start() {
         thread.start();
     }
 
     /**
      * Takes over an idle connection whose thread is about to end. {@code deadlineNanos} is its
-     * keep-alive deadline; the heartbeat closes it then.
+     * keep-alive deadline; the heartbeat closes it then. {@code resumer} starts it again when bytes arrive.
      */
-    public void park(long id, Connection connection, long deadlineNanos) {
+    public void park(long id, Connection connection, long deadlineNanos, Resumer resumer) {
         SocketChannel channel = connection.parkableChannel();
         if (channel == null) {
             throw new IllegalArgumentException("connection cannot park: " + connection);
         }
-        Parked p = new Parked(id, connection, channel, deadlineNanos);
+        Parked p = new Parked(id, connection, channel, deadlineNanos, resumer);
         if (!manager.replace(id, p)) {
             connection.close(); // unregistered meanwhile (aborted): nothing to keep
             return;
@@ -122,7 +123,7 @@ public final class IdleParker implements Runnable {
             manager.unregister(p.id);
             return;
         }
-        ProtocolConnection pc = resumer.resume(p.id, p.connection);
+        ProtocolConnection pc = p.resumer.resume(p.id, p.connection);
         if (!manager.replace(p.id, pc)) {
             p.connection.close();
             return;
@@ -145,9 +146,11 @@ public final class IdleParker implements Runnable {
         final Connection connection;
         final SocketChannel channel;
         final long deadlineNanos;
+        final Resumer resumer;
         final AtomicBoolean closed = new AtomicBoolean();
 
-        Parked(long id, Connection connection, SocketChannel channel, long deadlineNanos) {
+        Parked(long id, Connection connection, SocketChannel channel, long deadlineNanos, Resumer resumer) {
+            this.resumer = resumer;
             this.id = id;
             this.connection = connection;
             this.channel = channel;

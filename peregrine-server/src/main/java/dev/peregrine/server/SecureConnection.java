@@ -1,15 +1,16 @@
 package dev.peregrine.server;
 
-import dev.peregrine.http1.Http1Connection;
 import dev.peregrine.tls.TlsConnection;
 import dev.peregrine.tls.TlsHandshakeException;
 import dev.peregrine.tls.TlsMiddleware;
 import dev.peregrine.transport.Connection;
+import java.util.function.Predicate;
 
 /**
  * A connection accepted on a TLS listener: the handshake runs on the connection's own thread
- * (never in the accept loop), then ALPN picks the protocol connection, which replaces this one in
- * the connection manager. Kestrel's HttpsConnectionMiddleware followed by protocol selection.
+ * (never in the accept loop), then ALPN picks the protocol through the {@link ProtocolSelection}
+ * (or, without ALPN, the first bytes do), and that protocol connection replaces this one in the
+ * connection manager. Kestrel's HttpsConnectionMiddleware followed by protocol selection.
  */
 final class SecureConnection implements ProtocolConnection {
 
@@ -18,15 +19,18 @@ final class SecureConnection implements ProtocolConnection {
     private final TlsMiddleware tls;
     private final ServerContext context;
     private final ConnectionManager manager;
+    private final ProtocolSelection selection;
     private volatile ProtocolConnection protocol;
     private volatile boolean stopping;
 
-    SecureConnection(long id, Connection raw, TlsMiddleware tls, ServerContext context, ConnectionManager manager) {
+    SecureConnection(long id, Connection raw, TlsMiddleware tls, ServerContext context, ConnectionManager manager,
+            ProtocolSelection selection) {
         this.id = id;
         this.raw = raw;
         this.tls = tls;
         this.context = context;
         this.manager = manager;
+        this.selection = selection;
     }
 
     @Override
@@ -37,21 +41,35 @@ final class SecureConnection implements ProtocolConnection {
         } catch (TlsHandshakeException e) {
             return false; // already closed, counted and logged by the middleware
         }
-        ProtocolConnection selected = select(secure);
-        protocol = selected;
+        String alpn = secure.tls() == null ? null : secure.tls().applicationProtocol();
+        ConnectionSelector chosen = selection.forAlpn(alpn);
+        ProtocolConnection selected;
+        if (chosen != null || !selection.sniffs()) {
+            selected = (chosen != null ? chosen : selection.fallback()).open(id, secure, context, null, 0);
+        } else {
+            // No ALPN: the client may still speak HTTP/2 with prior knowledge, so its first bytes decide.
+            selected = new SniffingConnection(id, secure, context, manager, selection);
+        }
+        return run(id, selected, secure, manager, p -> {
+            protocol = p;
+            return stopping;
+        });
+    }
+
+    /**
+     * Puts {@code selected} in place of the connection that chose it and runs it. {@code installed}
+     * records it and says whether a graceful stop began meanwhile.
+     */
+    static boolean run(long id, ProtocolConnection selected, Connection transport, ConnectionManager manager,
+            Predicate<ProtocolConnection> installed) {
         if (!manager.replace(id, selected)) {
-            secure.close();
+            transport.close();
             return false;
         }
-        if (stopping) {
+        if (installed.test(selected)) {
             selected.stopAcceptingRequests();
         }
         return selected.process();
-    }
-
-    /** ALPN (RFC 7301): HTTP/1.1 for {@code http/1.1} or no ALPN; {@code h2} will select HTTP/2. */
-    private ProtocolConnection select(TlsConnection secure) {
-        return new Http1Connection(id, secure, context);
     }
 
     @Override

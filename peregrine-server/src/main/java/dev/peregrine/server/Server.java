@@ -1,7 +1,6 @@
 package dev.peregrine.server;
 
 import dev.peregrine.api.Handler;
-import dev.peregrine.http1.Http1Connection;
 import dev.peregrine.tls.TlsMiddleware;
 import dev.peregrine.tls.TlsOptions;
 import dev.peregrine.transport.Endpoint;
@@ -50,9 +49,11 @@ public final class Server implements AutoCloseable {
 
     private final ConnectionDispatcher.Runner runner;
     private final IdleParker idleParker;
+    private final ProtocolSelection protocols;
 
-    private Server(ServerOptions options, Handler handler, List<Listener> listeners, List<TlsMiddleware> listenerTls)
-            throws IOException {
+    private Server(ServerOptions options, Handler handler, List<Listener> listeners, List<TlsMiddleware> listenerTls,
+            ProtocolSelection protocols) throws IOException {
+        this.protocols = protocols;
         ServerMetrics metrics = new ServerMetrics();
         this.listeners = List.copyOf(listeners);
         this.listenerTls = java.util.Collections.unmodifiableList(new ArrayList<>(listenerTls));
@@ -77,13 +78,19 @@ public final class Server implements AutoCloseable {
     private void startLoops() {
         ConnectionManager.Ids ids = new ConnectionManager.Ids();
         heartbeat.start();
-        idleParker.start((id, connection) -> new Http1Connection(id, connection, context));
+        idleParker.start();
         for (int i = 0; i < listeners.size(); i++) {
             Listener listener = listeners.get(i);
             TlsMiddleware tls = listenerTls.get(i);
-            ConnectionDispatcher.ConnectionFactory factory = tls == null
-                    ? (id, connection) -> new Http1Connection(id, connection, context)
-                    : (id, connection) -> new SecureConnection(id, connection, tls, context, connections);
+            ConnectionSelector plain = protocols.fallback();
+            ConnectionDispatcher.ConnectionFactory factory;
+            if (tls != null) {
+                factory = (id, connection) -> new SecureConnection(id, connection, tls, context, connections, protocols);
+            } else if (protocols.sniffs()) {
+                factory = (id, connection) -> new SniffingConnection(id, connection, context, connections, protocols);
+            } else {
+                factory = (id, connection) -> plain.open(id, connection, context, null, 0);
+            }
             ConnectionDispatcher dispatcher = new ConnectionDispatcher(listener, connections, ids, factory,
                     context.metrics(), runner);
             Thread t = Thread.ofPlatform().daemon().name("peregrine-accept-" + listener.localAddress()).start(dispatcher);
@@ -204,6 +211,7 @@ public final class Server implements AutoCloseable {
         private final List<TlsOptions> tlsOptions = new ArrayList<>();
         private Handler handler;
         private ServerOptions options = ServerOptions.defaults();
+        private List<ConnectionSelector> protocols;
 
         private Builder() {}
 
@@ -239,6 +247,15 @@ public final class Server implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The protocols to speak, asked in this order; the last is the fallback for plain
+         * connections no other claims. Default: every installed one (HTTP/2, then HTTP/1.1).
+         */
+        public Builder protocols(ConnectionSelector... selectors) {
+            this.protocols = List.of(selectors);
+            return this;
+        }
+
         /** Binds every endpoint and starts serving. If any bind fails, none stays bound. */
         public Server start() throws IOException {
             if (handler == null) {
@@ -247,6 +264,8 @@ public final class Server implements AutoCloseable {
             if (endpoints.isEmpty()) {
                 throw new IllegalStateException("at least one endpoint is required");
             }
+            ProtocolSelection selection = new ProtocolSelection(
+                    protocols != null ? protocols : ProtocolSelection.installed(), options);
             List<TlsMiddleware> middleware = new ArrayList<>();
             IdentityHashMap<TlsOptions, TlsMiddleware> shared = new IdentityHashMap<>();
             for (TlsOptions t : tlsOptions) {
@@ -255,7 +274,10 @@ public final class Server implements AutoCloseable {
                     m = shared.get(t);
                     if (m == null) {
                         try {
-                            m = TlsMiddleware.create(t); // loads certificates now: a bad file fails start()
+                            // ALPN offers what an enabled protocol serves; an unknown id fails here.
+                            TlsOptions effective = t.toBuilder().applicationProtocols(
+                                    selection.effectiveAlpn(t.applicationProtocols()).toArray(String[]::new)).build();
+                            m = TlsMiddleware.create(effective); // loads certificates now: a bad file fails start()
                         } catch (GeneralSecurityException e) {
                             throw new IOException("cannot set up TLS: " + e.getMessage(), e);
                         }
@@ -277,7 +299,7 @@ public final class Server implements AutoCloseable {
             }
             Server server;
             try {
-                server = new Server(options, handler, bound, middleware);
+                server = new Server(options, handler, bound, middleware, selection);
             } catch (IOException | RuntimeException e) {
                 for (Listener l : bound) {
                     l.close();

@@ -66,6 +66,7 @@ public final class FakeRequest implements Request {
         return q < 0 ? null : target.substring(q + 1);
     }
 
+    @Override public String authority() { return headers.get("host"); }
     @Override public Headers headers() { return headers; }
     @Override public long contentLength() { return 0; }
     @Override public InputStream body() { return new ByteArrayInputStream(new byte[0]); }

@@ -1,5 +1,6 @@
 package dev.peregrine.bench.jmh;
 
+import dev.peregrine.exchange.WriteBuffer;
 import dev.peregrine.http1.ResponseHeadWriter;
 import dev.peregrine.http1.WriteBuffer;
 import dev.peregrine.server.DateCache;

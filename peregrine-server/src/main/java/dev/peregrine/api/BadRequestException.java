@@ -1,4 +1,4 @@
-package dev.peregrine.http1;
+package dev.peregrine.api;
 
 import java.io.IOException;
 

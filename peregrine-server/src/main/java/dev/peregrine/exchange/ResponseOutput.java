@@ -1,0 +1,55 @@
+package dev.peregrine.exchange;
+
+import dev.peregrine.api.Headers;
+import java.io.IOException;
+
+/**
+ * What a protocol does with a response once {@link ExchangeResponse} has applied the
+ * protocol-neutral rules (Kestrel's {@code IHttpOutputProducer} is the model). HTTP/1.1 writes a
+ * status line and fields with chunked or length framing; HTTP/2 and HTTP/3 write HEADERS and DATA
+ * frames. One exchange at a time per output; called only from the thread running the handler.
+ */
+public interface ResponseOutput {
+
+    /**
+     * Body bytes the exchange may hold back before the head is committed: a handler that finishes
+     * within them gets a computed {@code content-length}.
+     */
+    int maxPendingBytes();
+
+    /**
+     * Encodes the head and queues it. All or nothing: a {@link RuntimeException} (a field the
+     * protocol refuses) must leave the output exactly as it was, so the failure can still become
+     * a clean 500.
+     *
+     * @param headers the handler's fields; the output drops the framing and connection-specific
+     *     ones it writes itself or its protocol forbids, and adds {@code date} when absent
+     * @param mode how the body is delimited
+     * @param contentLength the length for {@link BodyMode#LENGTH} (and for a 304 that declares one), else -1
+     * @param headOnly the request was HEAD: framed as for GET, but no body follows
+     */
+    void writeHead(int status, Headers headers, BodyMode mode, long contentLength, boolean headOnly)
+            throws IOException;
+
+    /** Body bytes after the head, framed by the output; may block when the peer is slow (backpressure). */
+    void writeBody(byte[] b, int off, int len) throws IOException;
+
+    /** Sends what is queued. */
+    void flush() throws IOException;
+
+    /** Ends the body: the last chunk, END_STREAM, or a trailing HEADERS with the trailer fields. */
+    void finish(Headers trailersOrNull) throws IOException;
+
+    /** Sends the interim {@code 100 Continue} (RFC 9110 §10.1.1), before any head. */
+    void writeContinue() throws IOException;
+
+    /** Whether {@link #writeUpgradeHead} works: HTTP/1.1 only (RFC 9110 §7.8). */
+    default boolean supportsUpgrade() {
+        return false;
+    }
+
+    /** Writes a {@code 101 Switching Protocols} head with these fields. */
+    default void writeUpgradeHead(Headers headers) throws IOException {
+        throw new UnsupportedOperationException("this protocol has no upgrade");
+    }
+}

@@ -1,0 +1,53 @@
+package dev.peregrine.server;
+
+import dev.peregrine.transport.Connection;
+import java.util.List;
+
+/**
+ * One protocol the server can speak on a stream connection (Helidon 4's
+ * {@code ServerConnectionSelector} is the model). A protocol identifies itself by its ALPN ids
+ * (RFC 7301) on TLS listeners and by its first bytes on plain ones, so TLS, h2c prior knowledge
+ * and every other path pick a protocol the same way and the server imports no protocol package.
+ *
+ * <p>Installed protocols come from {@link java.util.ServiceLoader} (HTTP/1.1 and HTTP/2 ship in
+ * this module) unless {@link Server.Builder#protocols} names them.
+ */
+public interface ConnectionSelector {
+
+    /** What {@link #recognise} makes of the first bytes of a connection. */
+    enum Match {
+        /** The bytes are this protocol's. */
+        YES,
+        /** They are not. */
+        NO,
+        /** Too few bytes to tell: read more. */
+        NEED_MORE
+    }
+
+    /** The protocol's name for logs, e.g. {@code HTTP/2}. */
+    String name();
+
+    /** The ALPN ids this protocol serves, in preference order (may be empty). */
+    List<String> alpnIds();
+
+    /** Whether TLS listeners offer this protocol's ALPN ids with these options. */
+    boolean servesTls(ServerOptions options);
+
+    /**
+     * Whether this protocol, with these options, claims plain connections by their first bytes
+     * (HTTP/2's connection preface, RFC 9113 §3.3). Only then is {@link #recognise} asked.
+     */
+    boolean sniffsPreface(ServerOptions options);
+
+    /**
+     * Whether the first bytes of a connection are this protocol's. A fallback protocol (HTTP/1.1)
+     * answers {@link Match#YES} to anything.
+     */
+    Match recognise(byte[] bytes, int off, int len);
+
+    /**
+     * Opens the protocol connection on {@code transport}. {@code initial[0..initialLength)} holds
+     * bytes already read from it (the sniffed preface); the protocol takes over the array.
+     */
+    ProtocolConnection open(long id, Connection transport, ServerContext context, byte[] initial, int initialLength);
+}
