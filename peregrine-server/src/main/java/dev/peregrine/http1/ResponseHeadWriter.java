@@ -5,6 +5,7 @@ import static dev.peregrine.http1.FieldLineParser.TCHAR;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
 import dev.peregrine.api.Headers;
+import dev.peregrine.exchange.FieldChecks;
 import dev.peregrine.exchange.WriteBuffer;
 
 /**
@@ -221,44 +222,13 @@ public final class ResponseHeadWriter {
         out.put(CRLF);
     }
 
-    // ---- validation ----
+    // ---- validation (shared with every protocol) ----
 
     private static void checkName(String name) {
-        int n = name.length();
-        if (n == 0) {
-            throw new IllegalArgumentException("empty field name");
-        }
-        for (int i = 0; i < n; i++) {
-            char c = name.charAt(i);
-            if (c > 0x7F || !FieldLineParser.is((byte) c, TCHAR)) {
-                throw new IllegalArgumentException("field name is not a token: " + quote(name));
-            }
-        }
+        FieldChecks.checkName(name);
     }
 
-    /* field-value / reason-phrase bytes: HTAB, SP, VCHAR, obs-text (RFC 9110 §5.5, RFC 9112 §4). */
     private static void checkValue(String value, String what) {
-        int n = value.length();
-        for (int i = 0; i < n; i++) {
-            char c = value.charAt(i);
-            // Chars above 0xFF are written as '?', so only Latin-1 needs checking.
-            if (c <= 0xFF && !FieldLineParser.is((byte) c, FIELD)) {
-                throw new IllegalArgumentException(what + " has a control character: " + quote(value));
-            }
-        }
-    }
-
-    /** Shows control characters escaped, so an exception message cannot split a log line either. */
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length() && i < 100; i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7F) {
-                sb.append(String.format("\\x%02x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.append('"').toString();
+        FieldChecks.checkValue(value, what);
     }
 }

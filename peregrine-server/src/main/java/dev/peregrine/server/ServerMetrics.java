@@ -25,6 +25,12 @@ public final class ServerMetrics {
     final LongAdder timedOutConnections = new LongAdder();
     /** Accept calls that failed (other than the listener closing). */
     final LongAdder acceptErrors = new LongAdder();
+    /** HTTP/2 connections ended by a connection error we raised (GOAWAY with an error code). */
+    final LongAdder protocolErrors = new LongAdder();
+    /** HTTP/2 streams reset, by either side. */
+    final LongAdder streamResets = new LongAdder();
+    /** HTTP/2 connections ended because an abuse budget was spent (ENHANCE_YOUR_CALM). */
+    final LongAdder abusiveConnections = new LongAdder();
 
     public long activeConnections() { return activeConnections.get(); }
     public long acceptedConnections() { return acceptedConnections.get(); }
@@ -34,16 +40,23 @@ public final class ServerMetrics {
     public long handlerErrors() { return handlerErrors.sum(); }
     public long timedOutConnections() { return timedOutConnections.sum(); }
     public long acceptErrors() { return acceptErrors.sum(); }
+    public long protocolErrors() { return protocolErrors.sum(); }
+    public long streamResets() { return streamResets.sum(); }
+    public long abusiveConnections() { return abusiveConnections.sum(); }
 
     public void requestHandled() { requests.increment(); }
     public void badRequest() { badRequests.increment(); }
     public void handlerError() { handlerErrors.increment(); }
     public void timedOut() { timedOutConnections.increment(); }
+    public void protocolError() { protocolErrors.increment(); }
+    public void streamReset() { streamResets.increment(); }
+    public void abusiveConnection() { abusiveConnections.increment(); }
 
     @Override
     public String toString() {
         return "connections active=" + activeConnections() + " accepted=" + acceptedConnections()
                 + " rejected=" + rejectedConnections() + " timedOut=" + timedOutConnections()
-                + "; requests=" + requests() + " bad=" + badRequests() + " handlerErrors=" + handlerErrors();
+                + "; requests=" + requests() + " bad=" + badRequests() + " handlerErrors=" + handlerErrors()
+                + "; h2 protocolErrors=" + protocolErrors() + " resets=" + streamResets() + " abusive=" + abusiveConnections();
     }
 }

@@ -38,6 +38,7 @@ import java.time.Duration;
  *     while a few hundred parked stacks cost only a megabyte or two; 0 parks always
  * @param readBufferBytes the read buffer a busy connection borrows (default 16 KiB: a typical
  *     request head fits many times over); an idle connection gives it back
+ * @param http2 HTTP/2's switches, limits and abuse budgets ({@link Http2Options#defaults()})
  */
 public record ServerOptions(
         Duration keepAliveTimeout,
@@ -53,7 +54,8 @@ public record ServerOptions(
         int maxResponseBufferBytes,
         Duration idleParkDelay,
         int idleParkMinConnections,
-        int readBufferBytes) {
+        int readBufferBytes,
+        Http2Options http2) {
 
     public ServerOptions {
         requirePositive(keepAliveTimeout, "keepAliveTimeout");
@@ -75,6 +77,7 @@ public record ServerOptions(
         if (maxConcurrentConnections == 0 || maxConcurrentConnections < -1) {
             throw new IllegalArgumentException("maxConcurrentConnections must be positive or -1");
         }
+        java.util.Objects.requireNonNull(http2, "http2");
         if (maxResponseBufferBytes < 1024 || readBufferBytes < 1024) {
             throw new IllegalArgumentException("buffers must be at least 1 KiB");
         }
@@ -111,6 +114,7 @@ public record ServerOptions(
         b.idleParkDelay = idleParkDelay;
         b.idleParkMinConnections = idleParkMinConnections;
         b.readBufferBytes = readBufferBytes;
+        b.http2 = http2;
         return b;
     }
 
@@ -130,6 +134,7 @@ public record ServerOptions(
         private Duration idleParkDelay = Duration.ofSeconds(1);
         private int idleParkMinConnections = 256;
         private int readBufferBytes = 16 * 1024;
+        private Http2Options http2 = Http2Options.defaults();
 
         private Builder() {}
 
@@ -147,12 +152,13 @@ public record ServerOptions(
         public Builder idleParkDelay(Duration v) { idleParkDelay = v; return this; }
         public Builder idleParkMinConnections(int v) { idleParkMinConnections = v; return this; }
         public Builder readBufferBytes(int v) { readBufferBytes = v; return this; }
+        public Builder http2(Http2Options v) { http2 = v; return this; }
 
         public ServerOptions build() {
             return new ServerOptions(keepAliveTimeout, requestHeadersTimeout, minRequestBodyBytesPerSecond,
                     minRequestBodyRateGracePeriod, maxRequestLineBytes, maxRequestHeaderBytes,
                     maxRequestHeaderCount, maxRequestBodyBytes, maxUnreadBodyDrainBytes,
-                    maxConcurrentConnections, maxResponseBufferBytes, idleParkDelay, idleParkMinConnections, readBufferBytes);
+                    maxConcurrentConnections, maxResponseBufferBytes, idleParkDelay, idleParkMinConnections, readBufferBytes, http2);
         }
     }
 }

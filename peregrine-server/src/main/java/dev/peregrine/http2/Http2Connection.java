@@ -1,0 +1,856 @@
+package dev.peregrine.http2;
+
+import dev.peregrine.hpack.HpackDecoder;
+import dev.peregrine.hpack.HpackException;
+import dev.peregrine.http2.frame.FrameListener;
+import dev.peregrine.http2.frame.FrameReader;
+import dev.peregrine.http2.frame.Http2ConnectionException;
+import dev.peregrine.http2.frame.Http2ErrorCode;
+import dev.peregrine.http2.frame.Http2Exception;
+import dev.peregrine.http2.frame.Http2Settings;
+import dev.peregrine.http2.frame.Http2StreamException;
+import dev.peregrine.server.Http2Options;
+import dev.peregrine.server.ProtocolConnection;
+import dev.peregrine.server.ServerContext;
+import dev.peregrine.transport.Connection;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One HTTP/2 connection (RFC 9113). The connection's virtual thread reads frames and dispatches
+ * them ({@link FrameListener}); an {@link Http2Writer} on a second virtual thread owns the
+ * output; each request stream runs its handler on a virtual thread of its own
+ * ({@link Http2Stream}).
+ *
+ * <p><b>Stream accounting.</b> A stream counts against MAX_CONCURRENT_STREAMS until it is closed
+ * <em>and</em> its handler has returned, so resetting streams at once (Rapid Reset) cannot run
+ * more handlers than the limit; the resets themselves spend an {@link AbuseBudget}.
+ *
+ * <p><b>Graceful stop</b> (§6.8): GOAWAY with 2^31-1 and a PING; when the PING's ACK proves the
+ * client saw it, GOAWAY with the last stream id taken; streams in flight finish; then the
+ * writer half-closes and the connection ends once the client closes its side.
+ */
+public final class Http2Connection implements ProtocolConnection, FrameListener, Http2Writer.Events {
+
+    private static final System.Logger LOG = System.getLogger(Http2Connection.class.getName());
+    /** The PING payload of a graceful stop; its ACK says the first GOAWAY was seen. */
+    private static final long SHUTDOWN_PING = 0x70657265_6772696EL;
+    /** A client is given this long to close after our final GOAWAY (or to ACK the stop PING). */
+    private static final long CLOSE_GRACE_NANOS = 2_000_000_000L;
+    /** Bytes a waiting connection reads into; frames that do not fit borrow a full-size buffer. */
+    private static final int IDLE_BUFFER_BYTES = 2048;
+    /** Recently reset streams whose in-flight frames are ignored (§5.4.2), not answered. */
+    private static final int RECENT_RESETS = 64;
+
+    private final long id;
+    private final Connection transport;
+    private final ServerContext context;
+    private final Http2Options h2;
+    private final FrameReader reader;
+    private final HpackDecoder decoder;
+    private final Http2Writer writer;
+    private final AbuseBudget budget;
+    private final ConcurrentHashMap<Integer, Http2Stream> streams = new ConcurrentHashMap<>();
+    private final int[] recentResets = new int[RECENT_RESETS];
+    private int recentResetNext;
+
+    private byte[] idleBuffer;
+    private ByteBuffer in;
+
+    // The field block being assembled from HEADERS + CONTINUATION (reader thread).
+    private byte[] block = new byte[1024];
+    private int blockLength;
+    private int blockStream;
+    private boolean blockEndStream;
+    private final int maxBlockBytes;
+
+    /** Receive window the client may still fill; credits come back from handlers (any thread). */
+    private final AtomicLong receiveWindow;
+    private final AtomicLong pendingConnectionCredit = new AtomicLong();
+
+    private boolean peerSettingsReceived;
+    private volatile long settingsSentNanos;
+    private volatile boolean settingsAcked;
+    private volatile int lastStreamId;
+    /** Streams above this id are not processed: the client was told so by GOAWAY. */
+    private volatile int acceptLimit = Integer.MAX_VALUE;
+    private volatile boolean stopping;
+    private volatile long stopPingSentNanos;
+    private volatile boolean finalGoAwaySent;
+    private volatile long shutdownSinceNanos;
+    private volatile boolean peerGoingAway;
+    private volatile long idleSinceNanos;
+    private volatile boolean closed;
+    private Thread writerThread;
+
+    public Http2Connection(long id, Connection transport, ServerContext context, byte[] initial, int initialLength) {
+        this.id = id;
+        this.transport = transport;
+        this.context = context;
+        this.h2 = context.options().http2();
+        this.reader = new FrameReader(h2.maxFrameSize());
+        this.decoder = new HpackDecoder(h2.headerTableSize(), h2.maxHeaderListSize());
+        this.writer = new Http2Writer(transport, context.dateCache(), this, h2.maxQueuedControlBytes());
+        long now = context.clock().nanoTime();
+        this.budget = new AbuseBudget(h2.maxResetsPerSecond(), h2.maxControlFramesPerSecond(), now);
+        this.idleSinceNanos = now;
+        this.receiveWindow = new AtomicLong(h2.initialConnectionWindow());
+        // A block may compress a little worse than the list it carries; past this it cannot be a
+        // list within the limit and only a flood of CONTINUATION frames gets there.
+        this.maxBlockBytes = h2.maxHeaderListSize() + 16 * 1024;
+        if (initial != null && initial.length >= IDLE_BUFFER_BYTES) {
+            idleBuffer = initial;
+        } else {
+            idleBuffer = new byte[IDLE_BUFFER_BYTES];
+            if (initialLength > 0) {
+                System.arraycopy(initial, 0, idleBuffer, 0, initialLength);
+            }
+        }
+        in = ByteBuffer.wrap(idleBuffer);
+        in.limit(initialLength);
+    }
+
+    Http2Writer writer() {
+        return writer;
+    }
+
+    Connection transport() {
+        return transport;
+    }
+
+    // ---------------------------------------------------------------- the reader loop
+
+    @Override
+    public boolean process() {
+        writerThread = Thread.ofVirtual().name("peregrine-h2-writer-" + id).start(writer);
+        try {
+            sendServerPreface();
+            readLoop();
+        } catch (Http2ConnectionException e) {
+            connectionError(e);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection " + id + " closed: " + e);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "HTTP/2 connection " + id + " failed", e);
+        } finally {
+            closeNow();
+        }
+        return false;
+    }
+
+    private void sendServerPreface() {
+        Http2Settings ours = new Http2Settings()
+                .maxConcurrentStreams(h2.maxConcurrentStreams())
+                .initialWindowSize(h2.initialStreamWindow())
+                .maxHeaderListSize(h2.maxHeaderListSize());
+        if (h2.maxFrameSize() != Http2Settings.MIN_MAX_FRAME_SIZE) {
+            ours.maxFrameSize(h2.maxFrameSize());
+        }
+        if (h2.headerTableSize() != Http2Settings.DEFAULT_HEADER_TABLE_SIZE) {
+            ours.headerTableSize(h2.headerTableSize());
+        }
+        int extra = h2.initialConnectionWindow() - Http2Settings.DEFAULT_INITIAL_WINDOW_SIZE;
+        writer.queueControl(9 + 6 * 4 + 13, w -> {
+            w.settings(ours);
+            if (extra > 0) {
+                w.windowUpdate(0, extra);
+            }
+        });
+        settingsSentNanos = context.clock().nanoTime() | 1;
+    }
+
+    private void readLoop() throws IOException, Http2ConnectionException {
+        boolean preface = false;
+        while (true) {
+            if (!preface) {
+                preface = reader.readPreface(in);
+            }
+            if (preface) {
+                readFrames();
+            }
+            in.compact();
+            if (!in.hasRemaining()) {
+                growBuffer();
+            } else if (in.position() == 0 && streams.isEmpty() && in.capacity() > IDLE_BUFFER_BYTES) {
+                in = ByteBuffer.wrap(idleBuffer); // nothing partial, nothing running: give the big buffer back
+            }
+            int n;
+            try {
+                n = transport.read(in);
+            } finally {
+                in.flip();
+            }
+            if (n < 0) {
+                if (!finalGoAwaySent && !closed) {
+                    LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection " + id + ": client closed");
+                }
+                return;
+            }
+        }
+    }
+
+    private void readFrames() throws Http2ConnectionException {
+        while (true) {
+            try {
+                reader.read(in, this);
+                return;
+            } catch (Http2StreamException e) {
+                streamError(e);
+            } catch (Http2ConnectionException e) {
+                throw e;
+            } catch (Http2Exception e) {
+                throw new IllegalStateException(e); // the two kinds above are all there is
+            }
+        }
+    }
+
+    private void growBuffer() {
+        int size = Math.max(FrameReader.bufferSizeFor(h2.maxFrameSize()), in.capacity() * 2);
+        ByteBuffer bigger = ByteBuffer.allocate(size);
+        in.flip();
+        bigger.put(in);
+        in = bigger;
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    /** A stream error (§5.4.2): RST_STREAM, which spends the reset budget (MadeYouReset). */
+    private void streamError(Http2StreamException e) throws Http2ConnectionException {
+        LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection " + id + ": " + e.getMessage());
+        spendReset();
+        Http2Stream s = streams.get(e.streamId());
+        if (s != null) {
+            resetStream(s, e.error());
+        } else {
+            rememberReset(e.streamId());
+            context.metrics().streamReset();
+            writer.queueControl(13, w -> w.rstStream(e.streamId(), e.error()));
+        }
+    }
+
+    private void spendReset() throws Http2ConnectionException {
+        if (!budget.spendReset(context.clock().nanoTime())) {
+            throw calm("stream resets above " + h2.maxResetsPerSecond() + "/s (Rapid Reset / MadeYouReset)");
+        }
+    }
+
+    private void spendControl(String what) throws Http2ConnectionException {
+        if (!budget.spendControl(context.clock().nanoTime())) {
+            throw calm(what + " flood: frames without work above " + h2.maxControlFramesPerSecond() + "/s");
+        }
+    }
+
+    private static Http2ConnectionException calm(String why) {
+        return new Http2ConnectionException(Http2ErrorCode.ENHANCE_YOUR_CALM, why);
+    }
+
+    /** A connection error (§5.4.1): GOAWAY with its code, then close. Logged once, at debug. */
+    private void connectionError(Http2ConnectionException e) {
+        if (e.error() == Http2ErrorCode.ENHANCE_YOUR_CALM) {
+            context.metrics().abusiveConnection();
+        } else {
+            context.metrics().protocolError();
+        }
+        LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection " + id + ": GOAWAY " + e.error() + ": " + e.getMessage());
+        int last = lastStreamId;
+        acceptLimit = last;
+        finalGoAwaySent = true;
+        byte[] debug = e.getMessage() == null ? new byte[0] : e.getMessage().getBytes(StandardCharsets.UTF_8);
+        byte[] clipped = debug.length > 256 ? java.util.Arrays.copyOf(debug, 256) : debug;
+        writer.queueControl(17 + clipped.length, w -> w.goAway(last, e.error(), clipped));
+        for (Http2Stream s : streams.values()) {
+            failStream(s, "connection error " + e.error());
+        }
+        writer.finishAndShutdown();
+    }
+
+    /** Resets a stream from our side: the handler's body and output fail, RST_STREAM goes out. */
+    void resetStream(Http2Stream s, Http2ErrorCode code) {
+        context.metrics().streamReset();
+        rememberReset(s.id);
+        ReentrantLock lock = writer.lock();
+        lock.lock();
+        try {
+            if (!s.state.isClosed()) {
+                s.state.sendReset(code.code());
+            }
+        } finally {
+            lock.unlock();
+        }
+        s.body.fail(new IOException("stream " + s.id + " reset: " + code));
+        if (!writer.reset(s.output, code)) {
+            writer.queueControl(13, w -> w.rstStream(s.id, code)); // answering a frame on a dead stream
+        }
+    }
+
+    private void failStream(Http2Stream s, String why) {
+        s.body.fail(new IOException("HTTP/2 " + why));
+        writer.peerReset(s.output);
+    }
+
+    private void rememberReset(int streamId) {
+        synchronized (recentResets) {
+            recentResets[recentResetNext] = streamId;
+            recentResetNext = (recentResetNext + 1) % RECENT_RESETS;
+        }
+    }
+
+    private boolean recentlyReset(int streamId) {
+        synchronized (recentResets) {
+            for (int r : recentResets) {
+                if (r == streamId) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    // ---------------------------------------------------------------- frames (reader thread)
+
+    private void requireSettingsFirst() throws Http2ConnectionException {
+        if (!peerSettingsReceived) {
+            throw new Http2ConnectionException(Http2ErrorCode.PROTOCOL_ERROR,
+                    "the client preface must be followed by SETTINGS (RFC 9113 §3.4)");
+        }
+    }
+
+    @Override
+    public void onHeaders(int streamId, byte[] fragment, int off, int len, boolean endStream, boolean endHeaders)
+            throws Http2Exception {
+        requireSettingsFirst();
+        if ((streamId & 1) == 0) {
+            throw new Http2ConnectionException(Http2ErrorCode.PROTOCOL_ERROR,
+                    "client streams have odd ids (RFC 9113 §5.1.1): " + streamId);
+        }
+        if (len == 0 && !endHeaders) {
+            spendControl("empty HEADERS");
+        }
+        blockStream = streamId;
+        blockEndStream = endStream;
+        blockLength = 0;
+        appendBlock(fragment, off, len);
+        if (endHeaders) {
+            headerBlockComplete();
+        }
+    }
+
+    @Override
+    public void onContinuation(int streamId, byte[] fragment, int off, int len, boolean endHeaders)
+            throws Http2Exception {
+        if (len == 0 && !endHeaders) {
+            spendControl("empty CONTINUATION");
+        }
+        appendBlock(fragment, off, len);
+        if (endHeaders) {
+            headerBlockComplete();
+        }
+    }
+
+    /** The header-list limit applies across frames, before anything is decoded (CONTINUATION flood). */
+    private void appendBlock(byte[] b, int off, int len) throws Http2ConnectionException {
+        if (blockLength + len > maxBlockBytes) {
+            throw calm("field block larger than " + maxBlockBytes + " bytes (CONTINUATION flood)");
+        }
+        if (blockLength + len > block.length) {
+            block = java.util.Arrays.copyOf(block, Math.min(Math.max(block.length * 2, blockLength + len), maxBlockBytes));
+        }
+        System.arraycopy(b, off, block, blockLength, len);
+        blockLength += len;
+    }
+
+    private boolean decode(RequestFields fields) throws Http2ConnectionException {
+        try {
+            return decoder.decode(block, 0, blockLength, fields);
+        } catch (HpackException e) {
+            throw new Http2ConnectionException(Http2ErrorCode.COMPRESSION_ERROR, "HPACK: " + e.getMessage());
+        } finally {
+            if (block.length > 4096) {
+                block = new byte[1024]; // a large block was a one-off: do not keep its array
+            }
+        }
+    }
+
+    private void headerBlockComplete() throws Http2Exception {
+        int sid = blockStream;
+        boolean endStream = blockEndStream;
+        Http2Stream s = streams.get(sid);
+        if (s != null) {
+            trailers(s, endStream);
+            return;
+        }
+        if (sid <= lastStreamId) {
+            decode(new RequestFields(true, false)); // keep the HPACK state, drop the fields
+            if (recentlyReset(sid)) {
+                return; // in flight when we reset it: ignored (§5.1)
+            }
+            if (sid < lastStreamId) {
+                throw new Http2ConnectionException(Http2ErrorCode.PROTOCOL_ERROR,
+                        "stream id " + sid + " below the last one opened, " + lastStreamId + " (RFC 9113 §5.1.1)");
+            }
+            throw new Http2ConnectionException(Http2ErrorCode.STREAM_CLOSED, "HEADERS on a closed stream (RFC 9113 §5.1)");
+        }
+        lastStreamId = sid;
+        RequestFields fields = new RequestFields(false, false);
+        boolean complete = decode(fields);
+        if (sid > acceptLimit) {
+            return; // after our GOAWAY: not processed, the client may retry elsewhere (§6.8)
+        }
+        String malformed = complete ? fields.finish() : null;
+        if (malformed != null) {
+            throw new Http2StreamException(sid, Http2ErrorCode.PROTOCOL_ERROR, "malformed request: " + malformed);
+        }
+        if (streams.size() >= h2.maxConcurrentStreams()) {
+            throw new Http2StreamException(sid, Http2ErrorCode.REFUSED_STREAM,
+                    "more than " + h2.maxConcurrentStreams() + " concurrent streams (RFC 9113 §5.1.2)");
+        }
+        budget.earnRequest(context.clock().nanoTime());
+        Http2Stream stream = new Http2Stream(sid, this, context, fields, writer.peerInitialWindow(), endStream,
+                complete ? 0 : 431);
+        ReentrantLock lock = writer.lock();
+        lock.lock();
+        try {
+            stream.state.recvHeaders(endStream);
+        } finally {
+            lock.unlock();
+        }
+        streams.put(sid, stream);
+        idleSinceNanos = 0;
+        Thread.startVirtualThread(stream);
+    }
+
+    /** A second field block on a stream: the trailers, which must end it (RFC 9113 §8.1). */
+    private void trailers(Http2Stream s, boolean endStream) throws Http2Exception {
+        RequestFields fields = new RequestFields(true, false);
+        boolean complete = decode(fields);
+        ReentrantLock lock = writer.lock();
+        lock.lock();
+        try {
+            endedByClient(s, "HEADERS");
+            if (!s.state.recvHeaders(endStream)) {
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        String malformed = complete ? fields.finish() : "trailers larger than the header list limit";
+        if (malformed != null) {
+            throw new Http2StreamException(s.id, Http2ErrorCode.PROTOCOL_ERROR, "malformed trailers: " + malformed);
+        }
+        checkLength(s, true);
+        s.body.end(fields.headers());
+    }
+
+    /** Frames after the client's END_STREAM closed the stream: a connection error (RFC 9113 §5.1, closed). */
+    private static void endedByClient(Http2Stream s, String what) throws Http2ConnectionException {
+        if (s.state.isClosed() && !s.state.isReset()) {
+            throw new Http2ConnectionException(Http2ErrorCode.STREAM_CLOSED,
+                    what + " on stream " + s.id + " after its END_STREAM (RFC 9113 §5.1)");
+        }
+    }
+
+    private static void checkLength(Http2Stream s, boolean ended) throws Http2StreamException {
+        long declared = s.fields.contentLength();
+        if (declared >= 0 && (s.received > declared || ended && s.received != declared)) {
+            throw new Http2StreamException(s.id, Http2ErrorCode.PROTOCOL_ERROR,
+                    "DATA (" + s.received + " bytes) does not match content-length " + declared + " (RFC 9113 §8.1.1)");
+        }
+    }
+
+    @Override
+    public void onData(int streamId, byte[] data, int off, int len, boolean endStream, int flowControlledLength)
+            throws Http2Exception {
+        requireSettingsFirst();
+        if (receiveWindow.addAndGet(-flowControlledLength) < 0) {
+            throw new Http2ConnectionException(Http2ErrorCode.FLOW_CONTROL_ERROR,
+                    "DATA beyond the connection window (RFC 9113 §6.9.1)");
+        }
+        if (len == 0 && !endStream) {
+            spendControl("empty DATA");
+        }
+        Http2Stream s = streams.get(streamId);
+        if (s == null) {
+            credit(flowControlledLength); // discarded: the window goes back at once
+            if (streamId > lastStreamId) {
+                throw new Http2ConnectionException(Http2ErrorCode.PROTOCOL_ERROR, "DATA on an idle stream (RFC 9113 §6.1)");
+            }
+            if (recentlyReset(streamId)) {
+                return;
+            }
+            throw new Http2StreamException(streamId, Http2ErrorCode.STREAM_CLOSED, "DATA on a closed stream (RFC 9113 §6.1)");
+        }
+        boolean deliver;
+        ReentrantLock lock = writer.lock();
+        lock.lock();
+        try {
+            endedByClient(s, "DATA");
+            deliver = s.state.recvData(endStream);
+        } catch (Http2Exception e) {
+            credit(flowControlledLength);
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+        int padding = flowControlledLength - len;
+        if (!deliver || s.output.dead) {
+            credit(flowControlledLength);
+            return;
+        }
+        if (padding > 0) {
+            credit(padding);
+        }
+        s.received += len;
+        checkLength(s, endStream);
+        if (!s.body.offer(data, off, len)) {
+            throw new Http2StreamException(streamId, Http2ErrorCode.FLOW_CONTROL_ERROR,
+                    "DATA beyond the stream window (RFC 9113 §6.9.1)");
+        }
+        if (endStream) {
+            s.body.end(null);
+        }
+    }
+
+    @Override
+    public void onRstStream(int streamId, int errorCode) throws Http2Exception {
+        requireSettingsFirst();
+        if (streamId > lastStreamId) {
+            throw new Http2ConnectionException(Http2ErrorCode.PROTOCOL_ERROR, "RST_STREAM on an idle stream (RFC 9113 §6.4)");
+        }
+        Http2Stream s = streams.get(streamId);
+        if (s == null) {
+            return;
+        }
+        spendReset();
+        ReentrantLock lock = writer.lock();
+        lock.lock();
+        try {
+            if (!s.state.recvReset(errorCode)) {
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        context.metrics().streamReset();
+        failStream(s, "stream reset by the client (" + Http2ErrorCode.of(errorCode) + ")");
+        maybeRemove(s);
+    }
+
+    @Override
+    public void onSettings(Http2Settings received) throws Http2Exception {
+        if (peerSettingsReceived) {
+            spendControl("SETTINGS");
+        }
+        peerSettingsReceived = true;
+        List<StreamOutput> open = new ArrayList<>(streams.size());
+        for (Http2Stream s : streams.values()) {
+            open.add(s.output);
+        }
+        writer.applyPeerSettings(received, open);
+        if (!writer.queueControl(9, w -> w.settingsAck())) {
+            throw calm("SETTINGS acknowledgements not read by the client");
+        }
+    }
+
+    @Override
+    public void onSettingsAck() throws Http2Exception {
+        requireSettingsFirst();
+        settingsAcked = true;
+    }
+
+    @Override
+    public void onPushPromise(int streamId) throws Http2Exception {
+        throw new Http2ConnectionException(Http2ErrorCode.PROTOCOL_ERROR, "a client cannot push (RFC 9113 §8.4)");
+    }
+
+    @Override
+    public void onPing(long payload, boolean ack) throws Http2Exception {
+        requireSettingsFirst();
+        if (ack) {
+            if (payload == SHUTDOWN_PING && stopping && !finalGoAwaySent) {
+                sendFinalGoAway();
+            }
+            return;
+        }
+        spendControl("PING");
+        if (!writer.queueControl(17, w -> w.ping(payload, true))) {
+            throw calm("PING acknowledgements not read by the client");
+        }
+    }
+
+    @Override
+    public void onGoAway(int lastStreamIdSeen, int errorCode, byte[] debug, int off, int len) throws Http2Exception {
+        requireSettingsFirst();
+        peerGoingAway = true;
+        if (errorCode != 0) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection " + id + ": client GOAWAY " + Http2ErrorCode.of(errorCode));
+        }
+        if (streams.isEmpty()) {
+            writer.finishAndShutdown();
+            shutdownSinceNanos = context.clock().nanoTime() | 1;
+        }
+    }
+
+    @Override
+    public void onWindowUpdate(int streamId, int increment) throws Http2Exception {
+        requireSettingsFirst();
+        if (increment < 1024) {
+            spendControl("small WINDOW_UPDATE"); // a window opened a few bytes at a time: data dribble
+        }
+        if (streamId == 0) {
+            writer.expandConnectionWindow(increment);
+            return;
+        }
+        if (streamId > lastStreamId) {
+            throw new Http2ConnectionException(Http2ErrorCode.PROTOCOL_ERROR, "WINDOW_UPDATE on an idle stream (RFC 9113 §5.1)");
+        }
+        Http2Stream s = streams.get(streamId);
+        if (s == null) {
+            return;
+        }
+        ReentrantLock lock = writer.lock();
+        lock.lock();
+        try {
+            if (!s.state.recvWindowUpdate()) {
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        writer.expandStreamWindow(s.output, increment);
+    }
+
+    @Override
+    public void onPriority(int streamId) throws Http2Exception {
+        requireSettingsFirst();
+        spendControl("PRIORITY");
+    }
+
+    @Override
+    public void onUnknownFrame(int type, int streamId, int length) throws Http2Exception {
+        spendControl("unknown frame");
+    }
+
+    // ---------------------------------------------------------------- streams (other threads)
+
+    /** Writer thread, lock held: a stream's response has left (END_STREAM or RST_STREAM). */
+    @Override
+    public void sendClosed(StreamOutput o, boolean reset) {
+        Http2Stream s = streams.get(o.streamId);
+        if (s == null) {
+            return;
+        }
+        if (!reset && !s.state.isClosed()) {
+            if (s.state.canSend()) {
+                s.state.sendHeaders(true);
+            }
+            if (!s.state.isClosed()) {
+                // The response is complete before the request: stop the rest of it (RFC 9113 §8.1).
+                s.state.sendReset(Http2ErrorCode.NO_ERROR.code());
+                rememberReset(s.id);
+                s.body.fail(new IOException("the response ended before the request body"));
+                writer.queueControl(13, w -> w.rstStream(s.id, Http2ErrorCode.NO_ERROR));
+            }
+        }
+        maybeRemove(s);
+    }
+
+    /** Handler thread: its handler returned. */
+    void handlerDone(Http2Stream s) {
+        ReentrantLock lock = writer.lock();
+        lock.lock();
+        try {
+            s.handlerDone = true;
+        } finally {
+            lock.unlock();
+        }
+        maybeRemove(s);
+    }
+
+    /** Removes a stream that is closed and whose handler returned; it stops counting against the limit. */
+    private void maybeRemove(Http2Stream s) {
+        ReentrantLock lock = writer.lock();
+        lock.lock();
+        try {
+            boolean sendDone = s.output.endSent || s.output.dead || s.state.isClosed();
+            if (!s.handlerDone || !sendDone || !streams.remove(s.id, s)) {
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        int unread = s.body.discard();
+        if (unread > 0) {
+            credit(unread);
+        }
+        if (streams.isEmpty()) {
+            idleSinceNanos = context.clock().nanoTime() | 1;
+            if (finalGoAwaySent || peerGoingAway) {
+                writer.finishAndShutdown();
+                shutdownSinceNanos = context.clock().nanoTime() | 1;
+            }
+        }
+    }
+
+    /** Handler thread: it consumed body bytes; windows reopen in batches (a quarter of each). */
+    void bodyConsumed(Http2Stream s, int n, int streamCredit) {
+        if (streamCredit > 0 && !s.body.isEnded()) {
+            writer.queueControl(13, w -> w.windowUpdate(s.id, streamCredit));
+        }
+        credit(n);
+    }
+
+    /** Gives connection window back; a WINDOW_UPDATE goes out once a quarter of it is due. */
+    private void credit(int n) {
+        long due = pendingConnectionCredit.addAndGet(n);
+        if (due >= h2.initialConnectionWindow() / 4 && pendingConnectionCredit.compareAndSet(due, 0)) {
+            receiveWindow.addAndGet(due);
+            writer.queueControl(13, w -> w.windowUpdate(0, (int) due));
+        }
+    }
+
+    // ---------------------------------------------------------------- lifecycle (other threads)
+
+    @Override
+    public void stopAcceptingRequests() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        if (streams.isEmpty()) {
+            sendFinalGoAway();
+            return;
+        }
+        stopPingSentNanos = context.clock().nanoTime() | 1;
+        writer.queueControl(17 + 17, w -> {
+            w.goAway(Integer.MAX_VALUE, Http2ErrorCode.NO_ERROR);
+            w.ping(SHUTDOWN_PING, false);
+        });
+    }
+
+    /** GOAWAY with the last stream taken (§6.8); the connection ends when those streams have. */
+    private synchronized void sendFinalGoAway() {
+        if (finalGoAwaySent) {
+            return;
+        }
+        int last = lastStreamId;
+        acceptLimit = last;
+        finalGoAwaySent = true;
+        writer.queueControl(17, w -> w.goAway(last, Http2ErrorCode.NO_ERROR));
+        if (streams.isEmpty()) {
+            writer.finishAndShutdown();
+            shutdownSinceNanos = context.clock().nanoTime() | 1;
+        }
+    }
+
+    @Override
+    public void tick(long nowNanos) {
+        if (closed) {
+            return;
+        }
+        long since = shutdownSinceNanos;
+        if (since != 0 && nowNanos - since > CLOSE_GRACE_NANOS) {
+            transport.close(); // our side is done; the client did not close its side in time
+            return;
+        }
+        if (!settingsAcked && nowNanos - settingsSentNanos > h2.settingsTimeout().toNanos()) {
+            context.metrics().timedOut();
+            timeoutError(Http2ErrorCode.SETTINGS_TIMEOUT, "SETTINGS not acknowledged (RFC 9113 §6.5.3)");
+            return;
+        }
+        long ping = stopPingSentNanos;
+        if (ping != 0 && !finalGoAwaySent && nowNanos - ping > CLOSE_GRACE_NANOS) {
+            sendFinalGoAway(); // no PING ACK: the client is slow or broken; stop anyway
+        }
+        long idle = idleSinceNanos;
+        if (idle != 0 && !stopping && streams.isEmpty()
+                && nowNanos - idle > context.options().keepAliveTimeout().toNanos()) {
+            context.metrics().timedOut();
+            stopping = true;
+            sendFinalGoAway();
+        }
+        checkResponseRates(nowNanos);
+    }
+
+    /**
+     * The minimum response data rate: a socket write that makes no progress, or a stream whose
+     * data waits for a window the client never opens, ends at the rate's grace period.
+     */
+    private void checkResponseRates(long nowNanos) {
+        long minRate = h2.minResponseBytesPerSecond();
+        if (minRate == 0) {
+            return;
+        }
+        long grace = context.options().minRequestBodyRateGracePeriod().toNanos();
+        if (writer.writeStalledFor(System.nanoTime()) > grace) {
+            context.metrics().timedOut();
+            LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection " + id + ": client does not read; closing");
+            abort();
+            return;
+        }
+        long needed = minRate * Duration.ofNanos(grace).toSeconds();
+        List<Http2Stream> slow = new ArrayList<>();
+        writer.forEachStalled(o -> {
+            if (o.rateStartNanos != 0 && System.nanoTime() - o.rateStartNanos > grace) {
+                if (o.rateBytes < needed) {
+                    Http2Stream s = streams.get(o.streamId);
+                    if (s != null) {
+                        slow.add(s);
+                    }
+                }
+                o.rateStartNanos = System.nanoTime();
+                o.rateBytes = 0;
+            }
+        });
+        for (Http2Stream s : slow) {
+            context.metrics().timedOut();
+            LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection " + id + ": stream " + s.id
+                    + " below the minimum response rate (window kept closed)");
+            resetStream(s, Http2ErrorCode.CANCEL);
+        }
+    }
+
+    private void timeoutError(Http2ErrorCode code, String why) {
+        LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection " + id + ": " + why);
+        int last = lastStreamId;
+        finalGoAwaySent = true;
+        acceptLimit = last;
+        writer.queueControl(17, w -> w.goAway(last, code));
+        writer.finishAndShutdown();
+        shutdownSinceNanos = context.clock().nanoTime() | 1;
+    }
+
+    @Override
+    public void abort() {
+        closed = true;
+        writer.close();
+        transport.close();
+        for (Http2Stream s : streams.values()) {
+            failStream(s, "connection aborted");
+        }
+    }
+
+    /** The reader is done: let the writer send what it can (briefly), then close everything. */
+    private void closeNow() {
+        Thread w = writerThread;
+        if (w != null && finalGoAwaySent) {
+            try {
+                w.join(Duration.ofSeconds(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        abort();
+    }
+
+    @Override
+    public String toString() {
+        return "Http2Connection[" + id + " " + transport + " streams=" + streams.size() + "]";
+    }
+}

@@ -1,0 +1,560 @@
+package dev.peregrine.http2;
+
+import dev.peregrine.api.Headers;
+import dev.peregrine.hpack.HpackEncoder;
+import dev.peregrine.hpack.HpackWriter;
+import dev.peregrine.http2.frame.FrameWriter;
+import dev.peregrine.http2.frame.Http2ConnectionException;
+import dev.peregrine.http2.frame.Http2ErrorCode;
+import dev.peregrine.http2.frame.Http2Settings;
+import dev.peregrine.http2.frame.Http2StreamException;
+import dev.peregrine.server.DateCache;
+import dev.peregrine.transport.Connection;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The one writer of an HTTP/2 connection: it owns the socket's output and the HPACK encoder,
+ * and runs on its own virtual thread. Control frames (SETTINGS, acknowledgements,
+ * WINDOW_UPDATE, RST_STREAM, GOAWAY) and the streams' queued output are gathered into one
+ * buffer and leave in one socket write per batch.
+ *
+ * <p><b>Order.</b> Every header block is HPACK-encoded here, in the order the frames leave, so
+ * the client's decoder sees the dynamic table change in exactly that order (RFC 7541 §2.3.3).
+ *
+ * <p><b>Fairness.</b> Streams with something to send wait in a round-robin queue and send at
+ * most one DATA frame per turn, so a large download shares the link with small responses on the
+ * same connection; data leaves only within the stream's and the connection's send windows
+ * (RFC 9113 §6.9).
+ *
+ * <p><b>Locking.</b> One lock guards the queues, the windows and every {@link StreamOutput}; the
+ * socket write happens outside it, so handlers keep queueing while bytes go out.
+ */
+final class Http2Writer implements Runnable {
+
+    private static final System.Logger LOG = System.getLogger(Http2Writer.class.getName());
+    /** A batch stops growing at this size: larger writes gain nothing and delay the first byte. */
+    private static final int BATCH_BYTES = 64 * 1024;
+    /** Our DATA frames stay within this even if the client allows larger ones: fairness per turn. */
+    private static final int MAX_DATA_FRAME = 16 * 1024;
+    private static final int FRAME_HEADER = 9;
+
+    /** Told when a stream's response has fully left (END_STREAM or RST_STREAM sent). */
+    interface Events {
+        void sendClosed(StreamOutput stream, boolean reset);
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final Condition space = lock.newCondition();
+    private final Connection transport;
+    private final DateCache dateCache;
+    private final Events events;
+    private final int maxQueuedControlBytes;
+
+    // Guarded by lock.
+    private ByteBuffer control;
+    private final FrameWriter controlFrames;
+    private final ArrayDeque<StreamOutput> ready = new ArrayDeque<>();
+    /** Streams with data but no window, re-queued when a WINDOW_UPDATE or SETTINGS gives them room. */
+    private final List<StreamOutput> stalled = new ArrayList<>();
+    private long connectionWindow = Http2Settings.DEFAULT_INITIAL_WINDOW_SIZE;
+    private int peerMaxFrameSize = Http2Settings.MIN_MAX_FRAME_SIZE;
+    private int peerInitialWindow = Http2Settings.DEFAULT_INITIAL_WINDOW_SIZE;
+    private int pendingTableSize = -1;
+    private boolean closed;
+    private boolean finishing;
+    private boolean done;
+    private long bytesWritten;
+    /** When the socket write in progress began, or 0: the write deadline's clock. */
+    private volatile long writeStartedNanos;
+
+    // Writer thread only.
+    private final HpackEncoder encoder = new HpackEncoder(HpackEncoder.DEFAULT_TABLE_SIZE);
+    private final HpackWriter block = new HpackWriter();
+    private ByteBuffer out = ByteBuffer.allocate(BATCH_BYTES + MAX_DATA_FRAME + FRAME_HEADER);
+    private final FrameWriter frames = new FrameWriter(out);
+
+    Http2Writer(Connection transport, DateCache dateCache, Events events, int maxQueuedControlBytes) {
+        this.transport = transport;
+        this.dateCache = dateCache;
+        this.events = events;
+        this.maxQueuedControlBytes = maxQueuedControlBytes;
+        this.control = ByteBuffer.allocate(Math.min(maxQueuedControlBytes, 4096));
+        this.controlFrames = new FrameWriter(control);
+    }
+
+    ReentrantLock lock() {
+        return lock;
+    }
+
+    // ---------------------------------------------------------------- control frames (any thread)
+
+    /** Something a control-frame builder writes into the queue. */
+    interface ControlFrame {
+        void write(FrameWriter w);
+    }
+
+    /**
+     * Queues a control frame of {@code size} octets. False when the queue is full: the client
+     * is not reading what it keeps asking for (CVE-2019-9512/-9515), and the caller drops it.
+     */
+    boolean queueControl(int size, ControlFrame frame) {
+        lock.lock();
+        try {
+            if (closed) {
+                return true;
+            }
+            if (!roomInControl(size)) {
+                return false;
+            }
+            frame.write(controlFrames);
+            work.signal();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean roomInControl(int size) {
+        if (control.remaining() >= size) {
+            return true;
+        }
+        int needed = control.position() + size;
+        if (needed > maxQueuedControlBytes) {
+            return false;
+        }
+        ByteBuffer bigger = ByteBuffer.allocate(Math.min(Math.max(needed, control.capacity() * 2), maxQueuedControlBytes));
+        control.flip();
+        bigger.put(control);
+        control = bigger;
+        controlFrames.target(control);
+        return true;
+    }
+
+    // ---------------------------------------------------------------- flow control (reader thread)
+
+    /** The client's SETTINGS (§6.5.2): window deltas for open streams, frame size, table size. */
+    void applyPeerSettings(Http2Settings s, Iterable<StreamOutput> open) throws Http2ConnectionException {
+        lock.lock();
+        try {
+            if (s.isSet(Http2Settings.INITIAL_WINDOW_SIZE)) {
+                int delta = s.initialWindowSize() - peerInitialWindow;
+                peerInitialWindow = s.initialWindowSize();
+                for (StreamOutput o : open) {
+                    long w = o.window + delta;
+                    if (w > Http2Settings.MAX_WINDOW_SIZE) {
+                        throw new Http2ConnectionException(Http2ErrorCode.FLOW_CONTROL_ERROR,
+                                "SETTINGS_INITIAL_WINDOW_SIZE overflows a stream window (RFC 9113 §6.9.2)");
+                    }
+                    o.window = w;
+                }
+                requeueStalled();
+            }
+            if (s.isSet(Http2Settings.MAX_FRAME_SIZE)) {
+                peerMaxFrameSize = s.maxFrameSize();
+            }
+            if (s.isSet(Http2Settings.HEADER_TABLE_SIZE)) {
+                pendingTableSize = (int) Math.min(s.headerTableSize(), Integer.MAX_VALUE);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int peerInitialWindow() {
+        lock.lock();
+        try {
+            return peerInitialWindow;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** WINDOW_UPDATE on stream 0 (§6.9.1). */
+    void expandConnectionWindow(int increment) throws Http2ConnectionException {
+        lock.lock();
+        try {
+            long w = connectionWindow + increment;
+            if (w > Http2Settings.MAX_WINDOW_SIZE) {
+                throw new Http2ConnectionException(Http2ErrorCode.FLOW_CONTROL_ERROR,
+                        "connection window above 2^31-1 (RFC 9113 §6.9.1)");
+            }
+            connectionWindow = w;
+            requeueStalled();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** WINDOW_UPDATE on a stream (§6.9.1). */
+    void expandStreamWindow(StreamOutput o, int increment) throws Http2StreamException {
+        lock.lock();
+        try {
+            long w = o.window + increment;
+            if (w > Http2Settings.MAX_WINDOW_SIZE) {
+                throw new Http2StreamException(o.streamId, Http2ErrorCode.FLOW_CONTROL_ERROR,
+                        "stream window above 2^31-1 (RFC 9113 §6.9.1)");
+            }
+            o.window = w;
+            if (stalled.remove(o)) {
+                schedule(o);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void requeueStalled() {
+        for (int i = stalled.size() - 1; i >= 0; i--) {
+            StreamOutput o = stalled.get(i);
+            if (o.hasWork(connectionWindow)) {
+                stalled.remove(i);
+                schedule(o);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- stream output (handler threads)
+
+    /** Puts a stream in the ready queue; the lock is held. Wakes the writer. */
+    void schedule(StreamOutput o) {
+        if (!o.queued) {
+            o.queued = true;
+            ready.add(o);
+        }
+        work.signal();
+    }
+
+    /** Waits (lock held) until the stream's buffer has room; IOException if it died meanwhile. */
+    void awaitSpace(StreamOutput o) throws IOException {
+        while (o.space() <= 0 && !o.dead && !closed) {
+            schedule(o);
+            space.awaitUninterruptibly();
+        }
+        if (o.dead || closed) {
+            throw new IOException("stream " + o.streamId + " was reset or the connection closed");
+        }
+    }
+
+    /**
+     * Resets a stream (lock taken here): queued data is dropped and RST_STREAM goes out. False
+     * when the stream was already dead, and no RST_STREAM is queued by this call.
+     */
+    boolean reset(StreamOutput o, Http2ErrorCode code) {
+        lock.lock();
+        try {
+            if (o.dead) {
+                return false;
+            }
+            o.dead = true;
+            o.resetCode = code.code();
+            o.discard();
+            stalled.remove(o);
+            schedule(o);
+            space.signalAll();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The client reset the stream: nothing more goes out for it, not even our RST_STREAM. */
+    void peerReset(StreamOutput o) {
+        lock.lock();
+        try {
+            o.dead = true;
+            o.resetSent = true;
+            o.discard();
+            stalled.remove(o);
+            space.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- lifecycle (any thread)
+
+    /** Sends what is queued, then half-closes the socket's output and ends the writer. */
+    void finishAndShutdown() {
+        lock.lock();
+        try {
+            finishing = true;
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends at once: queued output is dropped, blocked handlers fail. */
+    void close() {
+        lock.lock();
+        try {
+            closed = true;
+            for (StreamOutput o : ready) {
+                o.dead = true;
+            }
+            for (StreamOutput o : stalled) {
+                o.dead = true;
+            }
+            ready.clear();
+            stalled.clear();
+            work.signal();
+            space.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean isClosed() {
+        lock.lock();
+        try {
+            return closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Nanos since the socket write in progress began, or 0 when none is: the write deadline. */
+    long writeStalledFor(long nowNanos) {
+        long started = writeStartedNanos;
+        return started == 0 ? 0 : nowNanos - started;
+    }
+
+    long bytesWritten() {
+        lock.lock();
+        try {
+            return bytesWritten;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Streams waiting for window: the minimum response rate check looks at them. */
+    void forEachStalled(java.util.function.Consumer<StreamOutput> action) {
+        lock.lock();
+        try {
+            for (StreamOutput o : List.copyOf(stalled)) {
+                action.accept(o);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- the writer thread
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                boolean shutdown;
+                lock.lock();
+                try {
+                    while (!closed && !finishing && control.position() == 0 && ready.isEmpty()) {
+                        work.awaitUninterruptibly();
+                    }
+                    if (closed) {
+                        return;
+                    }
+                    fillBatch();
+                    shutdown = finishing && control.position() == 0 && ready.isEmpty();
+                    space.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+                writeOut();
+                if (shutdown) {
+                    transport.shutdownOutput();
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 writer stopped: " + e);
+            close();
+            transport.close();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "HTTP/2 writer failed", e);
+            close();
+            transport.close();
+        } finally {
+            lock.lock();
+            try {
+                done = true;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void writeOut() throws IOException {
+        if (out.position() == 0) {
+            return;
+        }
+        out.flip();
+        int n = out.remaining();
+        writeStartedNanos = System.nanoTime() | 1;
+        try {
+            transport.write(out);
+        } finally {
+            writeStartedNanos = 0;
+        }
+        out.clear();
+        lock.lock();
+        try {
+            bytesWritten += n;
+        } finally {
+            lock.unlock();
+        }
+        if (out.capacity() > 4 * BATCH_BYTES) {
+            out = ByteBuffer.allocate(BATCH_BYTES + MAX_DATA_FRAME + FRAME_HEADER);
+            frames.target(out);
+        }
+    }
+
+    /** Moves queued control frames and a fair share of each ready stream into {@code out}; lock held. */
+    private void fillBatch() {
+        ByteBuffer c = control;
+        if (c.position() > 0) {
+            c.flip();
+            ensureOut(c.remaining());
+            out.put(c);
+            c.clear();
+        }
+        while (!ready.isEmpty() && out.position() < BATCH_BYTES) {
+            StreamOutput o = ready.poll();
+            o.queued = false;
+            writeStream(o);
+            if (o.hasWork(connectionWindow)) {
+                o.queued = true;
+                ready.add(o);
+            } else if (!o.dead && o.buffered() > 0 && !stalled.contains(o)) {
+                if (o.rateStartNanos == 0) {
+                    o.rateStartNanos = System.nanoTime();
+                }
+                stalled.add(o);
+            }
+        }
+    }
+
+    /** One turn of a stream: reset, or 100, head, at most one DATA frame, end. */
+    private void writeStream(StreamOutput o) {
+        if (o.dead) {
+            if (o.resetCode >= 0 && !o.resetSent) {
+                ensureOut(FRAME_HEADER + 4);
+                frames.rstStream(o.streamId, Http2ErrorCode.of(o.resetCode));
+                o.resetSent = true;
+                events.sendClosed(o, true);
+            }
+            return;
+        }
+        if (o.continuePending) {
+            o.continuePending = false;
+            block.reset();
+            beginBlock();
+            encoder.encodeStatus(100, block);
+            writeBlock(o.streamId, false);
+        }
+        if (o.headStatus != 0) {
+            boolean endNow = o.endQueued && o.buffered() == 0 && o.trailers == null;
+            encodeHead(o.headStatus, o.headFields, o.headLength);
+            writeBlock(o.streamId, endNow);
+            o.headStatus = 0;
+            o.headFields = null;
+            o.headSent = true;
+            if (endNow) {
+                ended(o);
+                return;
+            }
+        }
+        int n = (int) Math.min(Math.min(o.buffered(), MAX_DATA_FRAME), Math.min(o.window, connectionWindow));
+        n = Math.min(n, peerMaxFrameSize);
+        if (n > 0) {
+            boolean last = o.endQueued && n == o.buffered() && o.trailers == null;
+            ensureOut(FRAME_HEADER + n);
+            frames.data(o.streamId, o.data.array(), o.dataRead, n, last);
+            o.consumed(n);
+            o.window -= n;
+            connectionWindow -= n;
+            o.rateBytes += n;
+            if (last) {
+                ended(o);
+                return;
+            }
+        }
+        if (o.buffered() == 0 && o.endQueued && !o.endSent) {
+            if (o.trailers != null) {
+                encodeFields(o.trailers, true);
+                writeBlock(o.streamId, true);
+            } else {
+                ensureOut(FRAME_HEADER);
+                frames.data(o.streamId, o.data.array(), 0, 0, true);
+            }
+            ended(o);
+        }
+    }
+
+    private void ended(StreamOutput o) {
+        o.endSent = true;
+        o.discard();
+        events.sendClosed(o, false);
+    }
+
+    private void beginBlock() {
+        if (pendingTableSize >= 0) {
+            encoder.setMaxTableSize(pendingTableSize);
+            pendingTableSize = -1;
+        }
+    }
+
+    private void encodeHead(int status, Headers fields, long contentLength) {
+        block.reset();
+        beginBlock();
+        encoder.encodeStatus(status, block);
+        encodeFields(fields, false);
+        if (!fields.contains("date")) {
+            encoder.encode("date", dateCache.value(), block);
+        }
+        if (contentLength >= 0) {
+            encoder.encode("content-length", Long.toString(contentLength), block);
+        }
+    }
+
+    /** Fields already checked by {@link Http2Output}; names go out in lowercase (RFC 9113 §8.2.1). */
+    private void encodeFields(Headers fields, boolean trailers) {
+        if (trailers) {
+            block.reset();
+            beginBlock();
+        }
+        for (int i = 0, n = fields.size(); i < n; i++) {
+            String name = fields.name(i).toLowerCase(Locale.ROOT);
+            if (!trailers && Http2Output.isDroppedResponseField(name)) {
+                continue;
+            }
+            encoder.encode(name, fields.value(i), block);
+        }
+    }
+
+    private void writeBlock(int streamId, boolean endStream) {
+        int size = FrameWriter.headersSize(block.length(), peerMaxFrameSize);
+        ensureOut(size);
+        frames.headers(streamId, block.array(), 0, block.length(), endStream, peerMaxFrameSize);
+    }
+
+    private void ensureOut(int size) {
+        if (out.remaining() >= size) {
+            return;
+        }
+        ByteBuffer bigger = ByteBuffer.allocate(Math.max(out.capacity() * 2, out.position() + size));
+        out.flip();
+        bigger.put(out);
+        out = bigger;
+        frames.target(out);
+    }
+}
