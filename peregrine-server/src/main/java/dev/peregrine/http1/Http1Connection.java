@@ -5,16 +5,19 @@ import dev.peregrine.api.Headers;
 import dev.peregrine.api.Upgraded;
 import dev.peregrine.exchange.ExchangeResponse;
 import dev.peregrine.exchange.WriteBuffer;
+import dev.peregrine.server.ConnectionSelector;
 import dev.peregrine.server.ProtocolConnection;
 import dev.peregrine.server.ServerContext;
 import dev.peregrine.server.ServerOptions;
 import dev.peregrine.server.TimeoutControl;
+import dev.peregrine.server.UpgradeRequest;
 import dev.peregrine.transport.Connection;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One HTTP/1.x connection on its own virtual thread: read a head, run the handler, finish the
@@ -42,6 +45,8 @@ public final class Http1Connection implements ProtocolConnection {
      * bodies. Parked connections give even this back.
      */
     private static final int IDLE_BUFFER_BYTES = 2048;
+    private static final byte[] SWITCHING_TO_H2C =
+            "HTTP/1.1 101 Switching Protocols\r\nconnection: Upgrade\r\nupgrade: h2c\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     // waiting: whether the connection thread is blocked reading with no request begun.
     private static final int BUSY = 0;
@@ -87,6 +92,8 @@ public final class Http1Connection implements ProtocolConnection {
     private volatile int waiting = BUSY;
     private volatile boolean stopRequested;
     private volatile TimeoutControl.Reason timedOut;
+    /** The protocol this connection switched to with {@code Upgrade: h2c}; it now gets the events. */
+    private volatile ProtocolConnection upgradedTo;
     private boolean continuePending;
     /** Set when the connection idled past the park delay and goes to the idle parker thread-less. */
     private boolean parked;
@@ -237,6 +244,9 @@ public final class Http1Connection implements ProtocolConnection {
         body.reset(head, options.maxRequestBodyBytes());
         continuePending = head.expectContinue() && body.hasBody() && !head10;
         state.headRead(body.hasBody(), head.keepAlive() && !stopRequested);
+        if (!body.hasBody() && !head10 && !stopRequested && switchedProtocols()) {
+            return false;
+        }
         context.metrics().requestHandled();
 
         boolean complete = false;
@@ -274,6 +284,58 @@ public final class Http1Connection implements ProtocolConnection {
         }
         state.bodyRead();
         return true;
+    }
+
+    /**
+     * {@code Upgrade: h2c} with {@code HTTP2-Settings} (RFC 7540 §3.2) on a request without a
+     * body: answers 101 and hands the connection to the protocol that takes the token, which
+     * answers this request as its first stream. Bodies are not carried over: such requests stay
+     * on HTTP/1.1, as the RFC allows a server to ignore Upgrade.
+     */
+    private boolean switchedProtocols() throws IOException {
+        Headers h = head.headers();
+        String upgrade = h.get("upgrade");
+        if (upgrade == null || transport.tls() != null) {
+            return false; // h2c is for cleartext; TLS negotiates h2 with ALPN
+        }
+        ConnectionSelector target = null;
+        for (String token : upgrade.split(",")) {
+            target = context.protocols().forUpgrade(token.trim());
+            if (target != null) {
+                break;
+            }
+        }
+        if (target == null || !h.containsToken("connection", "upgrade") || !h.containsToken("connection", "http2-settings")
+                || h.count("http2-settings") != 1) {
+            return false;
+        }
+        Headers fields = new Headers(h.size());
+        for (int i = 0; i < h.size(); i++) {
+            String name = h.name(i);
+            if (!isHopByHop(name) && !h.containsToken("connection", name)) {
+                fields.add(name, h.value(i));
+            }
+        }
+        UpgradeRequest request = new UpgradeRequest(head.method(), head.target(), h.get("host"), "http", fields,
+                h.get("http2-settings"));
+        out.put(SWITCHING_TO_H2C);
+        flush();
+        timeouts.disarm();
+        ProtocolConnection next = target.openUpgraded(id, transport, context, request, buf, pos, lim - pos);
+        pos = lim;
+        upgradedTo = next;
+        if (stopRequested) {
+            next.stopAcceptingRequests();
+        }
+        next.process();
+        return true;
+    }
+
+    private static boolean isHopByHop(String name) {
+        return name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("upgrade")
+                || name.equalsIgnoreCase("http2-settings") || name.equalsIgnoreCase("keep-alive")
+                || name.equalsIgnoreCase("proxy-connection") || name.equalsIgnoreCase("transfer-encoding")
+                || name.equalsIgnoreCase("te");
     }
 
     /** A handler threw: answer if nothing was sent, else abort. False when the connection must go. */
@@ -657,11 +719,21 @@ public final class Http1Connection implements ProtocolConnection {
     @Override
     public void stopAcceptingRequests() {
         stopRequested = true;
+        ProtocolConnection next = upgradedTo;
+        if (next != null) {
+            next.stopAcceptingRequests();
+            return;
+        }
         closeIfIdle();
     }
 
     @Override
     public void tick(long nowNanos) {
+        ProtocolConnection next = upgradedTo;
+        if (next != null) {
+            next.tick(nowNanos);
+            return;
+        }
         TimeoutControl.Reason reason = timeouts.check(nowNanos);
         if (reason == null) {
             return;
@@ -695,6 +767,10 @@ public final class Http1Connection implements ProtocolConnection {
 
     @Override
     public void abort() {
+        ProtocolConnection next = upgradedTo;
+        if (next != null) {
+            next.abort();
+        }
         transport.close();
     }
 

@@ -12,6 +12,7 @@ import dev.peregrine.http2.frame.Http2StreamException;
 import dev.peregrine.server.Http2Options;
 import dev.peregrine.server.ProtocolConnection;
 import dev.peregrine.server.ServerContext;
+import dev.peregrine.server.UpgradeRequest;
 import dev.peregrine.transport.Connection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -89,6 +90,15 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
     private volatile long idleSinceNanos;
     private volatile boolean closed;
     private Thread writerThread;
+    /** The HTTP/1.1 request that upgraded to h2c: stream 1 (RFC 7540 §3.2), or null. */
+    private UpgradeRequest upgrade;
+
+    /** A connection after {@code Upgrade: h2c}: {@code request} is stream 1, half-closed (remote). */
+    public Http2Connection(long id, Connection transport, ServerContext context, UpgradeRequest request,
+            byte[] buffered, int off, int len) {
+        this(id, transport, context, java.util.Arrays.copyOfRange(buffered, off, Math.max(off + len, off + IDLE_BUFFER_BYTES)), len);
+        this.upgrade = request;
+    }
 
     public Http2Connection(long id, Connection transport, ServerContext context, byte[] initial, int initialLength) {
         this.id = id;
@@ -132,6 +142,9 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         writerThread = Thread.ofVirtual().name("peregrine-h2-writer-" + id).start(writer);
         try {
             sendServerPreface();
+            if (upgrade != null) {
+                openUpgradedStream();
+            }
             readLoop();
         } catch (Http2ConnectionException e) {
             connectionError(e);
@@ -164,6 +177,49 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
             }
         });
         settingsSentNanos = context.clock().nanoTime() | 1;
+    }
+
+    /**
+     * The upgraded request: the client's settings come from its {@code HTTP2-Settings} field
+     * (base64url of a SETTINGS payload, RFC 7540 §3.2.1), and the request is stream 1.
+     */
+    private void openUpgradedStream() throws Http2ConnectionException {
+        UpgradeRequest u = upgrade;
+        upgrade = null;
+        byte[] payload;
+        try {
+            payload = java.util.Base64.getUrlDecoder().decode(u.settings().trim());
+        } catch (IllegalArgumentException e) {
+            throw new Http2ConnectionException(Http2ErrorCode.PROTOCOL_ERROR, "HTTP2-Settings is not base64url");
+        }
+        if (payload.length % 6 != 0) {
+            throw new Http2ConnectionException(Http2ErrorCode.FRAME_SIZE_ERROR, "HTTP2-Settings is not a SETTINGS payload");
+        }
+        Http2Settings settings = new Http2Settings();
+        for (int i = 0; i < payload.length; i += 6) {
+            int sid = (payload[i] & 0xFF) << 8 | payload[i + 1] & 0xFF;
+            long value = ((long) (payload[i + 2] & 0xFF) << 24) | (payload[i + 3] & 0xFF) << 16
+                    | (payload[i + 4] & 0xFF) << 8 | payload[i + 5] & 0xFF;
+            settings.set(sid, value);
+        }
+        writer.applyPeerSettings(settings, List.of());
+        RequestFields fields = RequestFields.fromUpgrade(u);
+        String malformed = fields.finish();
+        lastStreamId = 1;
+        Http2Stream stream = new Http2Stream(1, this, context, fields, writer.peerInitialWindow(), true,
+                malformed == null ? 0 : 400);
+        ReentrantLock lock = writer.lock();
+        lock.lock();
+        try {
+            stream.state.recvHeaders(true);
+        } catch (Http2Exception e) {
+            throw new IllegalStateException(e); // an idle stream takes HEADERS
+        } finally {
+            lock.unlock();
+        }
+        streams.put(1, stream);
+        idleSinceNanos = 0;
+        Thread.startVirtualThread(stream);
     }
 
     private void readLoop() throws IOException, Http2ConnectionException {

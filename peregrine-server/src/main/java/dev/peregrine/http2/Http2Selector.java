@@ -5,6 +5,7 @@ import dev.peregrine.server.ConnectionSelector;
 import dev.peregrine.server.ProtocolConnection;
 import dev.peregrine.server.ServerContext;
 import dev.peregrine.server.ServerOptions;
+import dev.peregrine.server.UpgradeRequest;
 import dev.peregrine.transport.Connection;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -57,5 +58,16 @@ public final class Http2Selector implements ConnectionSelector {
     @Override
     public ProtocolConnection open(long id, Connection transport, ServerContext context, byte[] initial, int initialLength) {
         return new Http2Connection(id, transport, context, initial, initialLength);
+    }
+
+    @Override
+    public String upgradeToken(ServerOptions options) {
+        return options.http2().upgrade() ? "h2c" : null;
+    }
+
+    @Override
+    public ProtocolConnection openUpgraded(long id, Connection transport, ServerContext context, UpgradeRequest request,
+            byte[] buffered, int off, int len) {
+        return new Http2Connection(id, transport, context, request, buffered, off, len);
     }
 }

@@ -34,6 +34,25 @@ final class RequestFields implements HpackDecoder.HeaderSink {
         this.headers = new Headers(trailers ? 4 : 16);
     }
 
+    /** The fields of an HTTP/1.1 request that upgraded to h2c, checked by the same rules. */
+    static RequestFields fromUpgrade(dev.peregrine.server.UpgradeRequest u) {
+        RequestFields f = new RequestFields(false, false);
+        f.header(":method", u.method());
+        f.header(":scheme", u.scheme());
+        if (u.authority() != null) {
+            f.header(":authority", u.authority());
+        }
+        f.header(":path", u.target());
+        Headers h = u.headers();
+        for (int i = 0; i < h.size(); i++) {
+            String name = h.name(i).toLowerCase(java.util.Locale.ROOT);
+            if (!name.equals("host")) {
+                f.header(name, h.value(i));
+            }
+        }
+        return f;
+    }
+
     @Override
     public void header(String name, String value) {
         if (malformed != null) {

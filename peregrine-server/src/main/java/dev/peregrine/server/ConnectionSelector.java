@@ -50,4 +50,22 @@ public interface ConnectionSelector {
      * bytes already read from it (the sniffed preface); the protocol takes over the array.
      */
     ProtocolConnection open(long id, Connection transport, ServerContext context, byte[] initial, int initialLength);
+
+    /**
+     * The HTTP/1.1 {@code Upgrade} token this protocol accepts with these options ({@code h2c},
+     * RFC 7540 §3.2), or {@code null}. HTTP/1.1 asks before it runs a handler.
+     */
+    default String upgradeToken(ServerOptions options) {
+        return null;
+    }
+
+    /**
+     * Takes over a connection after HTTP/1.1 answered {@code 101 Switching Protocols} to
+     * {@code request}, which becomes the new protocol's first request. {@code buffered[off..off+len)}
+     * are bytes the client sent after that request.
+     */
+    default ProtocolConnection openUpgraded(long id, Connection transport, ServerContext context, UpgradeRequest request,
+            byte[] buffered, int off, int len) {
+        throw new UnsupportedOperationException(name() + " has no HTTP/1.1 upgrade");
+    }
 }

@@ -40,6 +40,22 @@ public final class ProtocolSelection {
         this.alpnIds = List.copyOf(ids);
     }
 
+    /** The installed protocols with these options. */
+    public static ProtocolSelection of(ServerOptions options) {
+        return new ProtocolSelection(installed(), options);
+    }
+
+    /** The protocol that accepts this HTTP/1.1 Upgrade token, or {@code null}. */
+    public ConnectionSelector forUpgrade(String token) {
+        for (ConnectionSelector c : selectors) {
+            String t = c.upgradeToken(options);
+            if (t != null && t.equalsIgnoreCase(token)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
     /** HTTP/2 first, then HTTP/1.1 as the fallback: the protocols this module ships, found by ServiceLoader. */
     static List<ConnectionSelector> installed() {
         List<ConnectionSelector> found = new ArrayList<>();

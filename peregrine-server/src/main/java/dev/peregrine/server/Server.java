@@ -62,7 +62,7 @@ public final class Server implements AutoCloseable {
         this.idleParker = new IdleParker(connections, runner);
         this.context = new ServerContext(options, handler, new DateCache(),
                 new BufferPool(options.readBufferBytes(), POOLED_READ_BUFFERS), metrics, idleParker,
-                new CoarseClock(Heartbeat.INTERVAL_NANOS));
+                new CoarseClock(Heartbeat.INTERVAL_NANOS), protocols);
         List<TlsMiddleware> distinct = listenerTls.stream().filter(java.util.Objects::nonNull).distinct().toList();
         this.heartbeat = new Heartbeat(context.dateCache(), context.clock(), connections, () -> {
             for (TlsMiddleware tls : distinct) {

@@ -21,8 +21,9 @@ import java.util.Set;
  *     what browsers expect of a server reached by an alias; {@code REJECT} sends {@code unrecognized_name})
  * @param clientAuth whether a client certificate is asked for (default {@link ClientAuth#NONE})
  * @param clientTrust the CAs that client certificates must chain to; required unless clientAuth is NONE
- * @param applicationProtocols ALPN names in server preference order (default {@code ["http/1.1"]}; add
- *     {@code "h2"} first once HTTP/2 serves); empty disables ALPN
+ * @param applicationProtocols ALPN names in server preference order (default {@code ["h2", "http/1.1"]});
+ *     the server offers only those an installed, enabled protocol serves, and refuses unknown ones
+ *     when it starts; empty disables ALPN
  * @param protocols TLS versions (default TLSv1.3, TLSv1.2; nothing older is accepted: RFC 8996)
  * @param cipherSuites in preference order (default {@link #DEFAULT_CIPHER_SUITES}: AEAD with forward secrecy only)
  * @param handshakeTimeout how long a client may take from connect to a finished handshake (default 10 s:
@@ -169,7 +170,7 @@ public record TlsOptions(
         private UnknownServerName unknownServerName = UnknownServerName.DEFAULT_CERTIFICATE;
         private ClientAuth clientAuth = ClientAuth.NONE;
         private TrustSource clientTrust;
-        private List<String> applicationProtocols = List.of("http/1.1");
+        private List<String> applicationProtocols = List.of("h2", "http/1.1");
         private List<String> protocols = DEFAULT_PROTOCOLS;
         private List<String> cipherSuites = DEFAULT_CIPHER_SUITES;
         private Duration handshakeTimeout = Duration.ofSeconds(10);
