@@ -537,8 +537,24 @@ final class Http2Writer implements Runnable {
             if (!trailers && Http2Output.isDroppedResponseField(name)) {
                 continue;
             }
-            encoder.encode(name, fields.value(i), block);
+            encoder.encode(name, latin1(fields.value(i)), block);
         }
+    }
+
+    /** HPACK strings are octets: chars above U+00FF go out as '?', as HTTP/1.1 writes them. */
+    private static String latin1(String v) {
+        for (int i = 0; i < v.length(); i++) {
+            if (v.charAt(i) > 0xFF) {
+                StringBuilder sb = new StringBuilder(v);
+                for (int j = i; j < sb.length(); j++) {
+                    if (sb.charAt(j) > 0xFF) {
+                        sb.setCharAt(j, '?');
+                    }
+                }
+                return sb.toString();
+            }
+        }
+        return v;
     }
 
     private void writeBlock(int streamId, boolean endStream) {

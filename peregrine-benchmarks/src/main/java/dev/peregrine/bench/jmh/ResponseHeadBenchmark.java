@@ -2,7 +2,6 @@ package dev.peregrine.bench.jmh;
 
 import dev.peregrine.exchange.WriteBuffer;
 import dev.peregrine.http1.ResponseHeadWriter;
-import dev.peregrine.http1.WriteBuffer;
 import dev.peregrine.server.DateCache;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
