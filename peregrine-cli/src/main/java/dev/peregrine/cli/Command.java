@@ -12,11 +12,18 @@ sealed interface Command {
      * @param dir the directory to serve, or {@code null} for the built-in demo page
      * @param port 0-65535, 0 for any free port
      * @param https the HTTPS listener, or {@code null} for plain HTTP only ({@code --no-https})
+     * @param http2 HTTP/2 beside HTTP/1.1: h2 on HTTPS, h2c on HTTP (off with {@code --no-http2})
      */
-    record Serve(Path dir, String host, int port, boolean listing, boolean quiet, Https https) implements Command {
+    record Serve(Path dir, String host, int port, boolean listing, boolean quiet, Https https, boolean http2)
+            implements Command {
         static final String DEFAULT_HOST = "localhost";
         static final int DEFAULT_PORT = 8080;
         static final int DEFAULT_HTTPS_PORT = 8443;
+
+        /** With HTTP/2. */
+        Serve(Path dir, String host, int port, boolean listing, boolean quiet, Https https) {
+            this(dir, host, port, listing, quiet, https, true);
+        }
 
         /** Plain HTTP only, as with {@code --no-https}. */
         Serve(Path dir, String host, int port, boolean listing, boolean quiet) {
@@ -72,6 +79,7 @@ sealed interface Command {
                               0.0.0.0 or :: to accept connections from other machines
               --no-listing    answer 404 for directories without index.html instead of listing them
               --quiet         do not log requests to stdout
+              --no-http2      HTTP/1.1 only (HTTP/2 is on by default: h2 over HTTPS, h2c over HTTP)
 
             HTTPS (on by default, with the development certificate of `peregrine dev-cert`):
               --https-port N  HTTPS port, 0 for any free one (default 8443)
@@ -144,6 +152,7 @@ sealed interface Command {
         boolean quiet = false;
         boolean endOfOptions = false;
         boolean noHttps = false;
+        boolean http2 = true;
         Integer httpsPort = null;
         Path cert = null;
         Path key = null;
@@ -201,13 +210,14 @@ sealed interface Command {
                         default -> certDir = Path.of(value);
                     }
                 }
-                case "--no-listing", "--quiet", "-q", "--no-https" -> {
+                case "--no-listing", "--quiet", "-q", "--no-https", "--no-http2" -> {
                     if (a.inlineValue != null) {
                         return new Invalid(name + " takes no value");
                     }
                     switch (name) {
                         case "--no-listing" -> listing = false;
                         case "--no-https" -> noHttps = true;
+                        case "--no-http2" -> http2 = false;
                         default -> quiet = true;
                     }
                 }
@@ -220,7 +230,8 @@ sealed interface Command {
         boolean anyHttpsOption = httpsPort != null || cert != null || key != null || keyStore != null
                 || keyStorePassword != null || certDir != null;
         if (noHttps) {
-            return anyHttpsOption ? new Invalid("--no-https cannot be combined with HTTPS options") : new Serve(dir, host, port, listing, quiet);
+            return anyHttpsOption ? new Invalid("--no-https cannot be combined with HTTPS options")
+                    : new Serve(dir, host, port, listing, quiet, null, http2);
         }
         if ((cert == null) != (key == null)) {
             return new Invalid("--cert and --key go together");
@@ -243,7 +254,7 @@ sealed interface Command {
         Certificate certificate = cert != null ? new Certificate.Pem(cert, key)
                 : keyStore != null ? new Certificate.KeyStore(keyStore, keyStorePassword == null ? "" : keyStorePassword)
                 : new Certificate.Dev(certDir);
-        return new Serve(dir, host, port, listing, quiet, new Https(tlsPort, certificate));
+        return new Serve(dir, host, port, listing, quiet, new Https(tlsPort, certificate), http2);
     }
 
     private static Command parseDevCert(String[] argv) {

@@ -4,6 +4,7 @@ import dev.peregrine.api.Handler;
 import dev.peregrine.files.StaticFiles;
 import dev.peregrine.observe.AccessLog;
 import dev.peregrine.server.Server;
+import dev.peregrine.server.Http2Options;
 import dev.peregrine.server.ServerOptions;
 import dev.peregrine.tls.CertificateSource;
 import dev.peregrine.tls.DevCertificate;
@@ -94,7 +95,7 @@ final class FileServer implements AutoCloseable {
             }
         }
         int httpsPort = options.https() == null ? -1 : options.https().port();
-        Server server = bind(options.host(), options.port(), httpsPort, tls, handler);
+        Server server = bind(options.host(), options.port(), httpsPort, tls, handler, options.http2());
         String host = options.host().indexOf(':') >= 0 ? "[" + options.host() + "]" : options.host();
         String url = "http://" + host + ":" + server.port() + "/";
         String secureUrl = tls == null ? null : "https://" + host + ":" + server.securePort() + "/";
@@ -127,7 +128,8 @@ final class FileServer implements AutoCloseable {
         return source;
     }
 
-    private static Server bind(String host, int port, int httpsPort, TlsOptions tls, Handler handler) throws CannotStart {
+    private static Server bind(String host, int port, int httpsPort, TlsOptions tls, Handler handler, boolean http2)
+            throws CannotStart {
         List<String> addresses;
         if (!Command.isLocalhost(host)) {
             // Resolve here so an unknown name fails with its own message rather than an unchecked exception from bind.
@@ -155,7 +157,9 @@ final class FileServer implements AutoCloseable {
                 http = port == 0 ? free[0] : port;
                 https = httpsPort == 0 ? free[1] : httpsPort;
             }
-            Server.Builder builder = Server.builder().handler(handler).options(ServerOptions.defaults());
+            ServerOptions serverOptions = ServerOptions.builder()
+                    .http2(Http2Options.builder().enabled(http2).build()).build();
+            Server.Builder builder = Server.builder().handler(handler).options(serverOptions);
             List<Endpoint> plain = new ArrayList<>();
             List<Endpoint> secure = new ArrayList<>();
             for (String address : addresses) {

@@ -36,6 +36,16 @@ class CommandTest {
     }
 
     @Test
+    void http2IsOnUnlessNoHttp2() {
+        assertThat(((Command.Serve) Command.parse("serve")).http2()).isTrue();
+        assertThat(Command.parse("serve", "--no-http2"))
+                .isEqualTo(new Command.Serve(null, "localhost", 8080, true, false, DEFAULT_HTTPS, false));
+        assertThat(Command.parse("serve", "--no-https", "--no-http2"))
+                .isEqualTo(new Command.Serve(null, "localhost", 8080, true, false, null, false));
+        assertThat(Command.parse("serve", "--no-http2=yes")).isInstanceOf(Command.Invalid.class);
+    }
+
+    @Test
     void noHttpsServesPlainHttpOnly() {
         assertThat(Command.parse("serve", "--no-https"))
                 .isEqualTo(new Command.Serve(null, "localhost", 8080, true, false, null));

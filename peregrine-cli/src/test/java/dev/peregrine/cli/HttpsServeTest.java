@@ -91,6 +91,40 @@ class HttpsServeTest {
         }
     }
 
+    private static HttpResponse<String> getH2(SSLContext ssl, String url) throws Exception {
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(ssl)
+                .connectTimeout(WAIT).build()) {
+            return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(WAIT).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    @Test
+    void http2IsSpokenOnBothPortsByDefault_h2ByAlpnAndH2cByUpgrade() throws Exception {
+        Path certs = tmp.resolve("certs");
+        try (FileServer server = start("serve", "--port", "0", "--https-port", "0", "--cert-dir", certs.toString(), "--quiet")) {
+            SSLContext trust = DevCertTesting.trusting(certs.resolve("localhost.pem"));
+            HttpResponse<String> secure = getH2(trust, server.secureUrl());
+            assertThat(secure.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(secure.sslSession().orElseThrow().getProtocol()).startsWith("TLS");
+            assertThat(secure.body()).contains("Peregrine");
+            HttpResponse<String> plain = getH2(trust, server.url());
+            assertThat(plain.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(plain.body()).contains("Peregrine");
+        }
+    }
+
+    @Test
+    void noHttp2ServesHttp11OnBothPorts() throws Exception {
+        Path certs = tmp.resolve("certs");
+        try (FileServer server = start("serve", "--port", "0", "--https-port", "0", "--cert-dir", certs.toString(),
+                "--quiet", "--no-http2")) {
+            SSLContext trust = DevCertTesting.trusting(certs.resolve("localhost.pem"));
+            assertThat(getH2(trust, server.secureUrl()).version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+            assertThat(getH2(trust, server.url()).version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+        }
+    }
+
     @Test
     void httpsOnLocalhostBindsBothLoopbacksOnOnePort() throws Exception {
         Path certs = tmp.resolve("certs");
