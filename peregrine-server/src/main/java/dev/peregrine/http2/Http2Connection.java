@@ -340,15 +340,16 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         } finally {
             lock.unlock();
         }
-        s.body.fail(new IOException("stream " + s.id + " reset: " + code));
+        // Output dead first: the handler woken by the failed body must see a reset stream, not answer it.
         if (!writer.reset(s.output, code)) {
             writer.queueControl(13, w -> w.rstStream(s.id, code)); // answering a frame on a dead stream
         }
+        s.body.fail(new IOException("stream " + s.id + " reset: " + code));
     }
 
     private void failStream(Http2Stream s, String why) {
-        s.body.fail(new IOException("HTTP/2 " + why));
         writer.peerReset(s.output);
+        s.body.fail(new IOException("HTTP/2 " + why));
     }
 
     private void rememberReset(int streamId) {
@@ -815,7 +816,8 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
             transport.close(); // our side is done; the client did not close its side in time
             return;
         }
-        if (!settingsAcked && nowNanos - settingsSentNanos > h2.settingsTimeout().toNanos()) {
+        long settingsSent = settingsSentNanos; // 0: installed, preface not sent yet
+        if (!settingsAcked && settingsSent != 0 && nowNanos - settingsSent > h2.settingsTimeout().toNanos()) {
             context.metrics().timedOut();
             timeoutError(Http2ErrorCode.SETTINGS_TIMEOUT, "SETTINGS not acknowledged (RFC 9113 §6.5.3)");
             return;
@@ -850,7 +852,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
             abort();
             return;
         }
-        long needed = minRate * Duration.ofNanos(grace).toSeconds();
+        long needed = minRate * grace / 1_000_000_000L; // not toSeconds(): a grace under 1 s would need 0 bytes
         List<Http2Stream> slow = new ArrayList<>();
         writer.forEachStalled(o -> {
             if (o.rateStartNanos != 0 && System.nanoTime() - o.rateStartNanos > grace) {

@@ -84,6 +84,9 @@ final class RequestBodyPipe extends InputStream {
             if (size + len > capacity) {
                 return false;
             }
+            if (len == 0) {
+                return true; // an empty DATA frame; the ring may not exist yet (% 0)
+            }
             if (size + len > ring.length) {
                 grow(size + len);
             }
