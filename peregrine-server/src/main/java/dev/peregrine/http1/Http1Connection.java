@@ -414,7 +414,7 @@ public final class Http1Connection implements ProtocolConnection {
         flush();
         timeouts.disarm();
         try {
-            upgraded.run(new UpgradedInput(this), new UpgradedOutput(transport));
+            upgraded.run(new UpgradedStreams.Input(this), new UpgradedStreams.Output(transport));
         } catch (Exception e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "connection " + id + ": upgraded protocol ended: " + e);
         }
@@ -777,60 +777,5 @@ public final class Http1Connection implements ProtocolConnection {
     @Override
     public String toString() {
         return "Http1Connection[" + id + " " + transport + " " + state + "]";
-    }
-
-    /** Raw output after a 101: writes go straight to the transport. */
-    private static final class UpgradedOutput extends java.io.OutputStream {
-        private final Connection transport;
-
-        UpgradedOutput(Connection transport) {
-            this.transport = transport;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            transport.write(ByteBuffer.wrap(b, off, len));
-        }
-
-        @Override
-        public void close() throws IOException {
-            transport.shutdownOutput();
-        }
-    }
-
-    /** Raw input after a 101: bytes already buffered first, then the transport. */
-    private static final class UpgradedInput extends java.io.InputStream {
-        private final Http1Connection c;
-
-        UpgradedInput(Http1Connection c) {
-            this.c = c;
-        }
-
-        private final byte[] one = new byte[1];
-
-        @Override
-        public int read() throws IOException {
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            if (c.buffered() > 0) {
-                int n = Math.min(len, c.buffered());
-                System.arraycopy(c.buf, c.pos, b, off, n);
-                c.pos += n;
-                return n;
-            }
-            return c.transport.read(ByteBuffer.wrap(b, off, len));
-        }
     }
 }
