@@ -1,7 +1,6 @@
 package dev.peregrine.http2;
 
 import dev.peregrine.hpack.HpackDecoder;
-import dev.peregrine.hpack.HpackException;
 import dev.peregrine.http2.frame.FrameListener;
 import dev.peregrine.http2.frame.FrameReader;
 import dev.peregrine.http2.frame.Http2ConnectionException;
@@ -46,7 +45,6 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
     /** A client is given this long to close after our final GOAWAY (or to ACK the stop PING). */
     private static final long CLOSE_GRACE_NANOS = 2_000_000_000L;
     /** Bytes a waiting connection reads into; frames that do not fit borrow a full-size buffer. */
-    private static final int IDLE_BUFFER_BYTES = 2048;
     /** Recently reset streams whose in-flight frames are ignored (§5.4.2), not answered. */
     private static final int RECENT_RESETS = 64;
 
@@ -59,18 +57,11 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
     private final Http2Writer writer;
     private final AbuseBudget budget;
     private final ConcurrentHashMap<Integer, Http2Stream> streams = new ConcurrentHashMap<>();
-    private final int[] recentResets = new int[RECENT_RESETS];
-    private int recentResetNext;
+    private final RecentResets recentResets = new RecentResets(RECENT_RESETS);
 
-    private byte[] idleBuffer;
-    private ByteBuffer in;
+    private final FrameInput input;
 
-    // The field block being assembled from HEADERS + CONTINUATION (reader thread).
-    private byte[] block = new byte[1024];
-    private int blockLength;
-    private int blockStream;
-    private boolean blockEndStream;
-    private final int maxBlockBytes;
+    private final FieldBlock block;
 
     /** Receive window the client may still fill; credits come back from handlers (any thread). */
     private final AtomicLong receiveWindow;
@@ -96,7 +87,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
     /** A connection after {@code Upgrade: h2c}: {@code request} is stream 1, half-closed (remote). */
     public Http2Connection(long id, Connection transport, ServerContext context, UpgradeRequest request,
             byte[] buffered, int off, int len) {
-        this(id, transport, context, java.util.Arrays.copyOfRange(buffered, off, Math.max(off + len, off + IDLE_BUFFER_BYTES)), len);
+        this(id, transport, context, java.util.Arrays.copyOfRange(buffered, off, Math.max(off + len, off + FrameInput.IDLE_BYTES)), len);
         this.upgrade = request;
     }
 
@@ -114,17 +105,8 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         this.receiveWindow = new AtomicLong(h2.initialConnectionWindow());
         // A block may compress a little worse than the list it carries; past this it cannot be a
         // list within the limit and only a flood of CONTINUATION frames gets there.
-        this.maxBlockBytes = h2.maxHeaderListSize() + 16 * 1024;
-        if (initial != null && initial.length >= IDLE_BUFFER_BYTES) {
-            idleBuffer = initial;
-        } else {
-            idleBuffer = new byte[IDLE_BUFFER_BYTES];
-            if (initialLength > 0) {
-                System.arraycopy(initial, 0, idleBuffer, 0, initialLength);
-            }
-        }
-        in = ByteBuffer.wrap(idleBuffer);
-        in.limit(initialLength);
+        this.block = new FieldBlock(h2.maxHeaderListSize() + 16 * 1024);
+        this.input = new FrameInput(initial, initialLength, h2.maxFrameSize());
     }
 
     Http2Writer writer() {
@@ -186,64 +168,27 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
     private void openUpgradedStream() throws Http2ConnectionException {
         UpgradeRequest u = upgrade;
         upgrade = null;
-        byte[] payload;
-        try {
-            payload = java.util.Base64.getUrlDecoder().decode(u.settings().trim());
-        } catch (IllegalArgumentException e) {
-            throw new Http2ConnectionException(Http2ErrorCode.PROTOCOL_ERROR, "HTTP2-Settings is not base64url");
-        }
-        if (payload.length % 6 != 0) {
-            throw new Http2ConnectionException(Http2ErrorCode.FRAME_SIZE_ERROR, "HTTP2-Settings is not a SETTINGS payload");
-        }
-        Http2Settings settings = new Http2Settings();
-        for (int i = 0; i < payload.length; i += 6) {
-            int sid = (payload[i] & 0xFF) << 8 | payload[i + 1] & 0xFF;
-            long value = ((long) (payload[i + 2] & 0xFF) << 24) | (payload[i + 3] & 0xFF) << 16
-                    | (payload[i + 4] & 0xFF) << 8 | payload[i + 5] & 0xFF;
-            settings.set(sid, value);
-        }
-        writer.applyPeerSettings(settings, List.of());
+        writer.applyPeerSettings(UpgradeSettings.parse(u.settings()), List.of());
         RequestFields fields = RequestFields.fromUpgrade(u);
         String malformed = fields.finish();
         lastStreamId = 1;
-        Http2Stream stream = new Http2Stream(1, this, context, fields, writer.peerInitialWindow(), true,
-                malformed == null ? 0 : 400);
-        ReentrantLock lock = writer.lock();
-        lock.lock();
         try {
-            stream.state.recvHeaders(true);
+            startStream(1, fields, true, malformed == null ? 0 : 400);
         } catch (Http2Exception e) {
             throw new IllegalStateException(e); // an idle stream takes HEADERS
-        } finally {
-            lock.unlock();
         }
-        streams.put(1, stream);
-        idleSinceNanos = 0;
-        Thread.startVirtualThread(stream);
     }
 
     private void readLoop() throws IOException, Http2ConnectionException {
         boolean preface = false;
         while (true) {
             if (!preface) {
-                preface = reader.readPreface(in);
+                preface = reader.readPreface(input.buffer());
             }
             if (preface) {
                 readFrames();
             }
-            in.compact();
-            if (!in.hasRemaining()) {
-                growBuffer();
-            } else if (in.position() == 0 && streams.isEmpty() && in.capacity() > IDLE_BUFFER_BYTES) {
-                in = ByteBuffer.wrap(idleBuffer); // nothing partial, nothing running: give the big buffer back
-            }
-            int n;
-            try {
-                n = transport.read(in);
-            } finally {
-                in.flip();
-            }
-            if (n < 0) {
+            if (input.read(transport, streams.isEmpty()) < 0) {
                 if (!finalGoAwaySent && !closed) {
                     LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection " + id + ": client closed");
                 }
@@ -255,7 +200,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
     private void readFrames() throws Http2ConnectionException {
         while (true) {
             try {
-                reader.read(in, this);
+                reader.read(input.buffer(), this);
                 return;
             } catch (Http2StreamException e) {
                 streamError(e);
@@ -265,14 +210,6 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
                 throw new IllegalStateException(e); // the two kinds above are all there is
             }
         }
-    }
-
-    private void growBuffer() {
-        int size = Math.max(FrameReader.bufferSizeFor(h2.maxFrameSize()), in.capacity() * 2);
-        ByteBuffer bigger = ByteBuffer.allocate(size);
-        in.flip();
-        bigger.put(in);
-        in = bigger;
     }
 
     // ---------------------------------------------------------------- errors
@@ -353,21 +290,11 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
     }
 
     private void rememberReset(int streamId) {
-        synchronized (recentResets) {
-            recentResets[recentResetNext] = streamId;
-            recentResetNext = (recentResetNext + 1) % RECENT_RESETS;
-        }
+        recentResets.add(streamId);
     }
 
     private boolean recentlyReset(int streamId) {
-        synchronized (recentResets) {
-            for (int r : recentResets) {
-                if (r == streamId) {
-                    return true;
-                }
-            }
-            return false;
-        }
+        return recentResets.contains(streamId);
     }
 
     // ---------------------------------------------------------------- frames (reader thread)
@@ -390,10 +317,8 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         if (len == 0 && !endHeaders) {
             spendControl("empty HEADERS");
         }
-        blockStream = streamId;
-        blockEndStream = endStream;
-        blockLength = 0;
-        appendBlock(fragment, off, len);
+        block.begin(streamId, endStream);
+        block.append(fragment, off, len);
         if (endHeaders) {
             headerBlockComplete();
         }
@@ -405,39 +330,19 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         if (len == 0 && !endHeaders) {
             spendControl("empty CONTINUATION");
         }
-        appendBlock(fragment, off, len);
+        block.append(fragment, off, len);
         if (endHeaders) {
             headerBlockComplete();
         }
     }
 
-    /** The header-list limit applies across frames, before anything is decoded (CONTINUATION flood). */
-    private void appendBlock(byte[] b, int off, int len) throws Http2ConnectionException {
-        if (blockLength + len > maxBlockBytes) {
-            throw calm("field block larger than " + maxBlockBytes + " bytes (CONTINUATION flood)");
-        }
-        if (blockLength + len > block.length) {
-            block = java.util.Arrays.copyOf(block, Math.min(Math.max(block.length * 2, blockLength + len), maxBlockBytes));
-        }
-        System.arraycopy(b, off, block, blockLength, len);
-        blockLength += len;
-    }
-
     private boolean decode(RequestFields fields) throws Http2ConnectionException {
-        try {
-            return decoder.decode(block, 0, blockLength, fields);
-        } catch (HpackException e) {
-            throw new Http2ConnectionException(Http2ErrorCode.COMPRESSION_ERROR, "HPACK: " + e.getMessage());
-        } finally {
-            if (block.length > 4096) {
-                block = new byte[1024]; // a large block was a one-off: do not keep its array
-            }
-        }
+        return block.decode(decoder, fields);
     }
 
     private void headerBlockComplete() throws Http2Exception {
-        int sid = blockStream;
-        boolean endStream = blockEndStream;
+        int sid = block.streamId();
+        boolean endStream = block.endStream();
         Http2Stream s = streams.get(sid);
         if (s != null) {
             trailers(s, endStream);
@@ -469,8 +374,13 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
                     "more than " + h2.maxConcurrentStreams() + " concurrent streams (RFC 9113 §5.1.2)");
         }
         budget.earnRequest(context.clock().nanoTime());
+        startStream(sid, fields, endStream, complete ? 0 : 431);
+    }
+
+    /** Opens a stream on its request's fields and starts its handler; {@code rejectStatus} answers instead. */
+    private void startStream(int sid, RequestFields fields, boolean endStream, int rejectStatus) throws Http2Exception {
         Http2Stream stream = new Http2Stream(sid, this, context, fields, writer.peerInitialWindow(), endStream,
-                complete ? 0 : 431);
+                rejectStatus);
         ReentrantLock lock = writer.lock();
         lock.lock();
         try {
@@ -853,20 +763,11 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
             return;
         }
         long needed = minRate * grace / 1_000_000_000L; // not toSeconds(): a grace under 1 s would need 0 bytes
-        List<Http2Stream> slow = new ArrayList<>();
-        writer.forEachStalled(o -> {
-            if (o.rateStartNanos != 0 && System.nanoTime() - o.rateStartNanos > grace) {
-                if (o.rateBytes < needed) {
-                    Http2Stream s = streams.get(o.streamId);
-                    if (s != null) {
-                        slow.add(s);
-                    }
-                }
-                o.rateStartNanos = System.nanoTime();
-                o.rateBytes = 0;
+        for (int streamId : writer.stalledBelow(needed, grace, System.nanoTime())) {
+            Http2Stream s = streams.get(streamId);
+            if (s == null) {
+                continue;
             }
-        });
-        for (Http2Stream s : slow) {
             context.metrics().timedOut();
             LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection " + id + ": stream " + s.id
                     + " below the minimum response rate (window kept closed)");

@@ -235,7 +235,9 @@ final class Http2Writer implements Runnable {
     /** Waits (lock held) until the stream's buffer has room; IOException if it died meanwhile. */
     void awaitSpace(StreamOutput o) throws IOException {
         while (o.space() <= 0 && !o.dead && !closed) {
-            schedule(o);
+            if (!stalled.contains(o)) {
+                schedule(o); // a stalled stream is re-queued by the window update; queueing it now only spins the writer
+            }
             space.awaitUninterruptibly();
         }
         if (o.dead || closed) {
@@ -336,13 +338,25 @@ final class Http2Writer implements Runnable {
         }
     }
 
-    /** Streams waiting for window: the minimum response rate check looks at them. */
-    void forEachStalled(java.util.function.Consumer<StreamOutput> action) {
+    /**
+     * The minimum response rate over streams waiting for window: those that took fewer than
+     * {@code needed} bytes in a period of {@code periodNanos} that has ended; each such period
+     * then starts again.
+     */
+    List<Integer> stalledBelow(long needed, long periodNanos, long nowNanos) {
         lock.lock();
         try {
-            for (StreamOutput o : List.copyOf(stalled)) {
-                action.accept(o);
+            List<Integer> slow = new ArrayList<>();
+            for (StreamOutput o : stalled) {
+                if (o.rateStartNanos != 0 && nowNanos - o.rateStartNanos > periodNanos) {
+                    if (o.rateBytes < needed) {
+                        slow.add(o.streamId);
+                    }
+                    o.rateStartNanos = nowNanos;
+                    o.rateBytes = 0;
+                }
             }
+            return slow;
         } finally {
             lock.unlock();
         }
