@@ -14,7 +14,6 @@ import dev.peregrine.server.ServerContext;
 import dev.peregrine.server.UpgradeRequest;
 import dev.peregrine.transport.Connection;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
