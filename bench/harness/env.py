@@ -15,6 +15,8 @@ BENCH_MODULE = os.path.join(ROOT, "peregrine-benchmarks")
 TOOL_PACKAGES = {
     "wrk": "wrk",
     "h2load": "nghttp2-client",
+    "nghttp": "nghttp2-client",
+    "openssl": "openssl",
     "nginx": "nginx-light",
     "h2o": "h2o",
 }

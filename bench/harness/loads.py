@@ -1,4 +1,4 @@
-"""Load runners: wrk (HTTP/1.1 throughput), h2load (fixed-rate latency; h2c/h2/h3 later),
+"""Load runners: wrk (HTTP/1.1 throughput), h2load (fixed-rate HTTP/1.1 latency; h2c and h2 load),
 the idle-connection client, and the memory measurements around it."""
 
 import json
@@ -231,21 +231,132 @@ def _readline(proc, timeout):
     return line
 
 
-def run_h2load(sc, port, duration, pin, workdir):
-    """Throughput with h2load over h2c (prior knowledge), h2 (TLS, ALPN) or h3 (QUIC): 64 connections
-    x 16 concurrent streams. Ready for when the servers speak these protocols."""
+H2LOAD_ALPN = {"h2": "h2", "h3": "h3"}  # TLS protocols: offer only this one, so h2load never falls back
+
+
+def h2load_argv(sc, port, requests, logf=None):
+    """The h2load command line of an h2c/h2/h3 scenario: `requests` in all (count-based; see
+    run_h2load for why not -D)."""
     scheme = "http" if sc.protocol == "h2c" else "https"
-    argv = ["h2load", "-t1", f"-c{sc.connections}", "-m16", f"-D{max(1, int(round(duration)))}"]
-    if sc.protocol == "h3":
-        argv.append("--npn-list=h3")
+    argv = ["h2load", "-t1", f"-c{sc.connections}", f"-m{sc.streams}", f"-n{requests}"]
+    if sc.protocol in H2LOAD_ALPN:
+        argv.append(f"--npn-list={H2LOAD_ALPN[sc.protocol]}")
+    if logf:
+        argv.append(f"--log-file={logf}")
     argv.append(f"{scheme}://127.0.0.1:{port}{sc.path}")
-    r = subprocess.run(pin.load(argv), capture_output=True, text=True, timeout=duration + 60)
-    out = r.stdout
-    m = re.search(r"finished in ([\d.]+)(m?s), ([\d.]+) req/s", out)
-    n = re.search(r"requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored", out)
-    if r.returncode != 0 or not m or not n:
-        raise RuntimeError(f"h2load failed (exit {r.returncode}): {(r.stderr or out).strip()[-300:]}")
-    done, ok, failed = int(n.group(3)), int(n.group(4)), int(n.group(5)) + int(n.group(6))
-    if ok == 0 or failed > max(10, 0.01 * done):
-        raise RuntimeError(f"{failed} failed of {done} requests")
-    return {"rps": float(m.group(3))}, {"requests": done, "succeeded": ok, "failed": failed}
+    return argv
+
+
+def parse_h2load(out):
+    """h2load's summary as numbers; None where a line is missing."""
+    def num(v):
+        return float(v)
+
+    res = {}
+    m = re.search(r"finished in ([\d.]+)(us|ms|s), ([\d.]+) req/s", out)
+    if m:
+        res["elapsed_s"] = num(m.group(1)) / {"us": 1e6, "ms": 1e3, "s": 1}[m.group(2)]
+        res["rps"] = num(m.group(3))
+    m = re.search(r"requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, "
+                  r"(\d+) errored(?:, (\d+) timeout)?", out)
+    if m:
+        res.update(started=int(m.group(2)), done=int(m.group(3)), succeeded=int(m.group(4)),
+                   failed=int(m.group(5)), errored=int(m.group(6)), timeout=int(m.group(7) or 0))
+    m = re.search(r"status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx", out)
+    if m:
+        res["status"] = {k: int(v) for k, v in zip(("2xx", "3xx", "4xx", "5xx"), m.groups())}
+    m = re.search(r"traffic: \S+ \((\d+)\) total, \S+ \((\d+)\) headers.*?, \S+ \((\d+)\) data", out)
+    if m:
+        res.update(bytes_total=int(m.group(1)), bytes_headers=int(m.group(2)), bytes_data=int(m.group(3)))
+    m = re.search(r"Application protocol: (\S+)", out)
+    res["protocol"] = m.group(1) if m else None
+    return res
+
+
+def _h2load(sc, port, requests, pin, logf=None, timeout=60.0):
+    """One h2load run; (parsed summary, argv, stdout). Raises if h2load hangs or prints no summary."""
+    argv = h2load_argv(sc, port, requests, logf)
+    try:
+        r = subprocess.run(pin.load(argv), capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"h2load did not finish {requests:,} requests in {timeout:.0f} s")
+    h = parse_h2load(r.stdout)
+    if r.returncode != 0 or "rps" not in h or "succeeded" not in h:
+        raise RuntimeError(f"h2load failed (exit {r.returncode}): {(r.stderr or r.stdout).strip()[-300:]}")
+    return h, argv, r.stdout
+
+
+def run_h2load(sc, port, duration, pin, workdir, warmup=0.0, calibrate=True):
+    """Closed-loop HTTP/2 load with h2load: sc.connections connections x sc.streams concurrent streams,
+    h2c by prior knowledge (http://) or h2 by ALPN (https://, only "h2" offered). requests/s from
+    h2load's summary; p50/p99 from its per-request log; MiB/s of response bodies (DATA payload) for
+    download scenarios.
+
+    Count-based (-n), not timed (-D): Debian's h2load 1.52 can hang for good after "Stopping all
+    clients" of a -D run over TLS when the server is still behind (a cold JVM), and counts no request
+    at all with --warm-up-time. So the request count is sized to the duration from the rate of the
+    run before it: the warm-up runs (count-based too) or, without warm-up, one request per stream.
+    A measured run over in less than 0.7 x duration (the server got faster) is run again with the
+    count scaled up, at most three times. With calibrate=False (smoke) a single run of one request
+    per stream is all."""
+    per_round = sc.connections * sc.streams
+    rate, warm_runs = None, []
+    deadline = time.monotonic() + warmup
+    n = per_round
+    while warmup > 0 and time.monotonic() < deadline:
+        h, _, _ = _h2load(sc, port, n, pin, timeout=max(60.0, 6 * warmup))
+        rate = h["rps"] or rate
+        warm_runs.append(h["rps"])
+        left = deadline - time.monotonic()
+        n = max(per_round, int((rate or 0) * min(left, warmup)))
+        if left < 0.2:
+            break
+    if calibrate and rate is None:
+        h, _, _ = _h2load(sc, port, per_round, pin)
+        rate = h["rps"]
+    requests = max(per_round, int(round(rate * duration))) if calibrate and rate else per_round
+    want_lat = any(m.key in ("p50_ms", "p99_ms", "p999_ms") for m in sc.metrics)
+    logf = os.path.join(workdir, f"h2load-{sc.name}.log") if want_lat else None
+    if logf and os.path.exists(logf):
+        os.remove(logf)
+    h, argv, out = _h2load(sc, port, requests, pin, logf, timeout=max(60.0, 6 * duration + 30))
+    short = []
+    # A server still warming up outruns the count sized from its earlier rate: such a run is over too
+    # soon to be a measurement of `duration`; it becomes warm-up and the count is sized again.
+    while calibrate and h.get("elapsed_s") and h["elapsed_s"] < 0.7 * duration and len(short) < 3:
+        short.append({"requests": requests, "elapsed_s": h["elapsed_s"], "rps": h["rps"]})
+        requests = max(per_round, int(round(requests * duration / h["elapsed_s"])))
+        h, argv, out = _h2load(sc, port, requests, pin, logf, timeout=max(60.0, 6 * duration + 30))
+    raw = {"command": " ".join(argv), "calibration_rps": rate, "warmup_rps": warm_runs, "too_short": short, **h}
+    expected = "h2c" if sc.protocol == "h2c" else H2LOAD_ALPN.get(sc.protocol)
+    if h["protocol"] != expected:
+        raise RuntimeError(f"h2load negotiated {h['protocol'] or 'nothing'}, not {expected}")
+    done, ok = h["done"], h["status"]["2xx"] if "status" in h else 0
+    bad = h["failed"] + h["errored"] + h["timeout"] + (done - ok if done > ok else 0)
+    if ok == 0 or bad > max(10, 0.01 * done):
+        raise RuntimeError(f"{bad} failed, errored or non-2xx of {done} requests "
+                           f"({h['failed']} failed, {h['errored']} errored, status {h.get('status')})")
+    metrics = {"rps": h["rps"]}
+    if sc.size:
+        secs = h.get("elapsed_s") or (h["succeeded"] / h["rps"] if h["rps"] > 0 else duration)
+        metrics["mibps"] = h.get("bytes_data", 0) / MIB / secs
+    if want_lat:
+        lat = []
+        if os.path.exists(logf):
+            with open(logf) as f:
+                for line in f:
+                    p = line.split("\t")
+                    if len(p) >= 3 and p[1].startswith("2"):
+                        lat.append(int(p[2]))
+        if not lat:
+            raise RuntimeError("h2load logged no successful request")
+        lat.sort()
+
+        def pct(q):
+            return lat[min(len(lat) - 1, max(0, math.ceil(q / 100 * len(lat)) - 1))] / 1000.0
+
+        for m in sc.metrics:
+            if m.key in ("p50_ms", "p99_ms", "p999_ms"):
+                metrics[m.key] = pct({"p50_ms": 50, "p99_ms": 99, "p999_ms": 99.9}[m.key])
+        raw["logged"] = len(lat)
+    return metrics, raw

@@ -20,9 +20,10 @@ from env import log  # noqa: E402
 from scenarios import BY_NAME, SCENARIOS, LATENCY_RPS_PER_CONNECTION  # noqa: E402
 
 PORT = 18080
-HTTPS_PORT = 18443  # the apps' second, TLS listener (only when an https scenario is selected)
+HTTPS_PORT = 18443  # the apps' second, TLS listener (only when an https or h2 scenario is selected)
 FILES_DIR = "/tmp/peregrine-bench/files"
 MIB = 1024 * 1024
+MODE = "full"  # set by main()
 
 MODES = {
     #        rounds duration warmup  idle scenarios (the rest as selected)
@@ -48,6 +49,8 @@ def parse_args(argv):
                    help="write the report to docs/benchmarks/ (default for full and --quick runs)")
     p.add_argument("--no-publish", dest="publish", action="store_false")
     p.add_argument("--out", help="results directory (default peregrine-benchmarks/target/bench-results/<time>)")
+    p.add_argument("--port", type=int, help=f"plain port (default {PORT}; the TLS port is this + {HTTPS_PORT - PORT}, "
+                   f"nginx's h2c port this + {srv.NGINX_H2C_PORT - PORT})")
     p.add_argument("--max-minutes", type=float, help="stop starting new rounds/servers after this long")
     p.add_argument("--list", action="store_true", help="list servers and scenarios, then exit")
     p.add_argument("--render", metavar="RESULTS_JSON",
@@ -65,7 +68,12 @@ def main(argv=None):
         return 0
     if a.render:
         return render(a.render)
+    if a.port:
+        global PORT, HTTPS_PORT
+        PORT, HTTPS_PORT, srv.NGINX_H2C_PORT = a.port, a.port + (HTTPS_PORT - PORT), a.port + (srv.NGINX_H2C_PORT - PORT)
     mode = "smoke" if a.smoke else "quick" if a.quick else "full"
+    global MODE
+    MODE = mode
     cfg = dict(MODES[mode])
     for k in ("rounds", "duration", "warmup"):
         if getattr(a, k) is not None:
@@ -111,12 +119,17 @@ def main(argv=None):
         f"servers {','.join(server_names)}; scenarios {','.join(s.name for s in scenarios)}")
     log(f"results in {out}; {pin.describe()}")
 
+    tls_selected = any(sc.protocol in srv.TLS_PROTOCOLS for sc in scenarios)
     tools = set()
     if any(s.runner == "wrk" for s in scenarios):
         tools.add("wrk")
     if any(s.runner in ("latency", "h2load") for s in scenarios):
         tools.add("h2load")
+    if any(s.runner == "h2load" for s in scenarios):
+        tools.add("nghttp")  # the h2 endpoint check
     tools |= {s for s in server_names if srv.SERVERS[s].kind == "native"}
+    if tls_selected and any(srv.SERVERS[s].kind == "native" and srv.SERVERS[s].tls() for s in server_names):
+        tools.add("openssl")  # PEM key and certificate for nginx and h2o
     missing = env.ensure_tools(tools, install=not a.no_install)
     skipped = {}  # scenario -> server -> reason
     for s in list(server_names):
@@ -127,6 +140,8 @@ def main(argv=None):
                 skipped.setdefault(sc.name, {})[s] = f"{s} not installed"
     for sc in scenarios:
         tool = {"wrk": "wrk", "latency": "h2load", "h2load": "h2load"}.get(sc.runner)
+        if tool == "h2load" and sc.runner == "h2load" and "nghttp" in missing:
+            tool = "nghttp"
         if tool in missing:
             for s in server_names:
                 skipped.setdefault(sc.name, {})[s] = f"{tool} not installed"
@@ -140,12 +155,17 @@ def main(argv=None):
         sys.exit("bench: peregrine-benchmarks is not built (run without --no-build)")
     make_files()
     javatools = srv.JavaTools(jdk)
-    srv.write_native_configs(workdir, PORT, FILES_DIR)
-    https = None
-    if any(sc.protocol == "https" for sc in scenarios):
+    https, pem = None, None
+    if tls_selected:
         # Only then: a TLS listener (and loading its key) would otherwise add to every startup figure.
         https = (HTTPS_PORT, srv.make_keystore(workdir, jdk))
         log(f"HTTPS on port {HTTPS_PORT} with {https[1]} (self-signed EC P-256, localhost)")
+        if any(srv.SERVERS[s].kind == "native" and srv.SERVERS[s].tls() for s in server_names):
+            pem = srv.make_pem(workdir, https[1])
+            if pem is None:
+                log("no openssl: nginx and h2o get no TLS listener")
+    srv.write_native_configs(workdir, PORT, FILES_DIR, h2c=any(sc.protocol == "h2c" for sc in scenarios),
+                             tls=(HTTPS_PORT, *pem) if pem else None)
 
     meta = {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -160,6 +180,10 @@ def main(argv=None):
         "scenarios": {sc.name: sc.title for sc in scenarios},
         "command": "bench/run " + " ".join(sys.argv[1:] if argv is None else argv),
         "tls": {},  # server -> TLS version and cipher suite an OpenSSL client negotiated
+        "h2load": {sc.name: " ".join(loads.h2load_argv(sc, HTTPS_PORT if sc.protocol in srv.TLS_PROTOCOLS else PORT,
+                                                       "N", f"h2load-{sc.name}.log"
+                                                       if any(m.key.startswith("p") for m in sc.metrics) else None))
+                   for sc in scenarios if sc.runner == "h2load"},
     }
     samples = {}  # scenario -> server -> metric -> [values]
     raw = []
@@ -178,18 +202,23 @@ def main(argv=None):
                 stopped_early = True
                 log(f"time budget of {max_minutes} min reached: stopping")
                 break
-            # HTTPS rows on a launch of their own with the TLS listener on: the other rows (startup,
-            # idle memory) then measure the same plain app as for every other server.
-            plain = [sc for sc in scenarios if sc.protocol != "https"]
-            tls = [sc for sc in scenarios if sc.protocol == "https"]
+            # HTTPS and h2 rows on a launch of their own with the TLS listener on: the other rows
+            # (startup, idle memory) then measure the same plain app as for every other server.
+            sdef = srv.SERVERS[name]
+            plain = [sc for sc in scenarios if sc.protocol not in srv.TLS_PROTOCOLS]
+            tls = [sc for sc in scenarios if sc.protocol in srv.TLS_PROTOCOLS]
             if plain:
                 run_server(name, rnd, plain, cfg, jdk, cp, pin, javatools, workdir, samples, skipped, raw)
-            if tls and "https" in srv.SERVERS[name].protocols:
+            tls_ok = sdef.kind == "java" or pem is not None
+            if tls and tls_ok and any(sc.protocol in sdef.protocols for sc in tls):
                 run_server(name, rnd, tls, cfg, jdk, cp, pin, javatools, workdir, samples, skipped, raw,
                            https, meta["tls"])
             elif tls:
                 for sc in tls:
-                    skipped.setdefault(sc.name, {})[name] = f"{report.NO_HTTPS} in the {name} app"
+                    skipped.setdefault(sc.name, {})[name] = (
+                        no_https(sdef) if sc.protocol == "https"
+                        else sdef.reason(sc.protocol) if sc.protocol not in sdef.protocols
+                        else "no openssl to make its PEM key")
             save()
         if stopped_early:
             break
@@ -247,7 +276,11 @@ def make_files():
 def run_server(name, rnd, scenarios, cfg, jdk, cp, pin, javatools, workdir, samples, skipped, raw,
                https=None, tls_seen=None):
     sdef = srv.SERVERS[name]
-    https = https if "https" in sdef.protocols else None
+    https = https if sdef.tls() else None
+    # HTTP/2 endpoints this launch's scenarios use, checked over HTTP/2 before any load.
+    h2 = {(sc.protocol, sc.path) for sc in scenarios if sc.runner == "h2load" and sc.protocol in sdef.protocols
+          and sc.protocol in ("h2c", "h2")}
+    extra_ports = [srv.h2c_port(sdef, PORT)] if any(p == "h2c" for p, _ in h2) and srv.h2c_port(sdef, PORT) != PORT else []
 
     def record(sc, metrics, extra):
         for k, v in metrics.items():
@@ -261,7 +294,7 @@ def run_server(name, rnd, scenarios, cfg, jdk, cp, pin, javatools, workdir, samp
     argv = pin.server(srv.command(sdef, jdk, cp, PORT, FILES_DIR, workdir, https))
     log(f"round {rnd + 1}: starting {name}{' with HTTPS' if https else ''}")
     try:
-        running = srv.start(sdef, argv, PORT, workdir, https_port=https[0] if https else None)
+        running = srv.start(sdef, argv, PORT, workdir, https_port=https[0] if https else None, extra_ports=extra_ports)
     except RuntimeError as e:
         log(f"  {name} did not start: {e}")
         for sc in scenarios:
@@ -269,7 +302,7 @@ def run_server(name, rnd, scenarios, cfg, jdk, cp, pin, javatools, workdir, samp
         return
     try:
         log(f"  up in {running.startup_ms:.0f} ms")
-        problems = srv.validate(running, FILES_DIR)
+        problems = srv.validate(running, FILES_DIR, h2)
         for k, v in problems.items():
             log(f"  validation: {v}")
         if running.tls:
@@ -287,14 +320,16 @@ def run_server(name, rnd, scenarios, cfg, jdk, cp, pin, javatools, workdir, samp
                 skip(sc, sdef.unsupported[sc.name])
                 continue
             if sc.protocol == "https" and "https" not in sdef.protocols:
-                skip(sc, f"{report.NO_HTTPS} in the {name} app")  # shown as –: not applicable
+                skip(sc, no_https(sdef))  # shown as –: not applicable
                 continue
             if sc.protocol not in sdef.protocols:
-                skip(sc, f"{sc.protocol} not enabled on {name}")
+                skip(sc, sdef.reason(sc.protocol))
                 continue
             endpoint = {"/json": "json", "/echo": "echo"}.get(sc.path, "file" if sc.path.startswith("/file") else None)
             if sc.protocol == "https":
                 endpoint = "https"
+            elif sc.protocol in ("h2c", "h2"):
+                endpoint = f"{sc.protocol}:{sc.path}"
             if endpoint in problems:
                 skip(sc, problems[endpoint])
                 continue
@@ -317,7 +352,11 @@ def run_server(name, rnd, scenarios, cfg, jdk, cp, pin, javatools, workdir, samp
                     metrics, extra = loads.run_latency(sc, PORT, cfg["duration"], min(1.0, cfg["duration"] / 2),
                                                        pin, workdir, LATENCY_RPS_PER_CONNECTION)
                 elif sc.runner == "h2load":
-                    metrics, extra = loads.run_h2load(sc, PORT, cfg["duration"], pin, workdir)
+                    warm = cfg["warmup"] if cfg["warmup"] > 0 and sc.warm_key not in warmed else 0
+                    port = srv.h2c_port(sdef, PORT) if sc.protocol == "h2c" else HTTPS_PORT
+                    metrics, extra = loads.run_h2load(sc, port, cfg["duration"], pin, workdir, warmup=warm,
+                                                      calibrate=MODE != "smoke")
+                    warmed.add(sc.warm_key)
                 elif sc.runner == "idle":
                     metrics, extra = loads.run_idle(sc, running, pin, javatools, workdir)
                 else:
@@ -339,6 +378,13 @@ def run_server(name, rnd, scenarios, cfg, jdk, cp, pin, javatools, workdir, samp
     for sc in scenarios:
         if samples.get(sc.name, {}).get(name) and skipped.get(sc.name, {}).get(name, "").startswith("failed"):
             del skipped[sc.name][name]
+
+
+def no_https(sdef):
+    if sdef.tls():
+        return (f"{report.NOT_COMPARED}: its TLS listener is set up for the h2 rows; the https-* rows compare "
+                "Peregrine, Netty and Jetty")
+    return f"{report.NO_HTTPS} in the {sdef.name} app"
 
 
 def port_for(sc):

@@ -13,6 +13,8 @@ COLORS = {"peregrine": "#d9480f"}
 OTHER = "#4c6ef5"
 NATIVE = "#868e96"
 NO_HTTPS = "no HTTPS listener"  # skip reason of servers without HTTPS: their cells read "–", not "n/a"
+# skip reason of servers whose TLS listener is there for h2 only (https-* rows): "–" as well
+NOT_COMPARED = "not in the https-* comparison"
 
 
 def ratio(metric, mine, theirs):
@@ -73,7 +75,7 @@ def markdown(results, scenarios, servers):
                 f = figure(summary, sc.name, s, metric)
                 if f is None:
                     why = skipped.get(sc.name, {}).get(s)
-                    cells.append("n/a" if why and not why.startswith(NO_HTTPS) else "–")
+                    cells.append("n/a" if why and not why.startswith((NO_HTTPS, NOT_COMPARED)) else "–")
                     continue
                 txt = metric.format(f["median"])
                 if s != BASE and mine is not None:
@@ -109,7 +111,7 @@ def markdown(results, scenarios, servers):
               f"- Command: `{meta['command']}`; total {meta.get('elapsed_s', '?')} s.",
               f"- Each round starts every server afresh (order reversed on alternate rounds), measures launch to "
               f"first `200 Hello, World!`, checks every endpoint, runs the idle-connection scenarios on the fresh "
-              f"process, then warms each endpoint with wrk for {c['warmup']} s before its first scenario, runs "
+              f"process, then warms each endpoint with wrk (HTTP/2 rows: h2load) for {c['warmup']} s before its first scenario, runs "
               f"the others, and stops it.",
               f"- Identical JVM flags for every Java server: `{' '.join(meta['jvm_flags'])}`.",
               "- HTTP/1.1 throughput: wrk, one thread. Latency: h2load open-model at a fixed rate "
@@ -120,10 +122,24 @@ def markdown(results, scenarios, servers):
               ] + ([
               "- HTTPS (`https-*` rows): HTTP/1.1 over TLS 1.3 on a second port, one self-signed EC P-256 "
               "certificate (PKCS#12, made per run with keytool) for every server, each server's default cipher "
-              "suites; **all three use the JDK's TLS (SunJSSE)** — Netty with `SslProvider.JDK`, not "
-              "OpenSSL — so the rows compare the servers, not TLS libraries. wrk (OpenSSL, no certificate "
-              "check, no session resumption) is the client; `https-conn-close` is a full handshake per "
-              "request. Negotiated: " + ("; ".join(f"{k} {t}" for k, t in meta["tls"].items()) or "?") + "."
+              "suites; **Peregrine, Netty and Jetty, the three servers of these rows, all use the JDK's TLS "
+              "(SunJSSE)** — Netty with `SslProvider.JDK`, not OpenSSL — so the rows compare the servers, not "
+              "TLS libraries. wrk (OpenSSL, no certificate check, no session resumption) is the client; "
+              "`https-conn-close` is a full handshake per request."
+              ] if any(sc.protocol == "https" for sc in scenarios) else []) + ([
+              "- HTTP/2 (`h2c-*`, `h2-*` rows): h2load, one thread, closed loop (each stream sends its next "
+              "request when the last one is answered), so p50/p99 are the latency at saturation, from h2load's "
+              "per-request log. Count-based runs (`-n N`, N = the duration times the rate of the warm-up or of "
+              "a calibration run of one request per stream; smoke: one request per stream), since Debian's "
+              "h2load 1.52 can hang at the end of a timed (`-D`) TLS run. `h2c-*` by prior knowledge on the plain port (nginx: a port of its own), `h2-*` "
+              "by ALPN offering only `h2` on the TLS port (TLS 1.3, the run's certificate; the JDK's TLS for "
+              "the Java servers, OpenSSL for nginx and h2o). Each server's default HTTP/2 settings (stream "
+              "limits, windows); h2load's windows are 2^30-1. Every HTTP/2 endpoint is checked first (`nghttp -v` "
+              "for :status 200 and the body, `h2load -n1` for the file's DATA bytes); a failed check is n/a. "
+              "Commands: " + "; ".join(f"`{n}`: `{c}`" for n, c in meta["h2load"].items()) + "."
+              ] if meta.get("h2load") else []) + ([
+              "- TLS negotiated by an OpenSSL client (HTTP/1.1) on each TLS listener: "
+              + "; ".join(f"{k} {t}" for k, t in meta["tls"].items()) + "."
               ] if meta.get("tls") else []) + [
               "", "Servers as configured (see peregrine-benchmarks/src/main/java/dev/peregrine/bench/apps and "
               "bench/harness/servers.py):", ""]

@@ -1,6 +1,6 @@
 """The scenarios: each one a row of the report. A scenario names its load tool, the protocol it
-speaks and the metrics it yields; a new protocol (h2c, h2, h3) is a new Scenario with another
-protocol and the h2load runner, and a server opts in by listing the protocol."""
+speaks and the metrics it yields; a new protocol is a new Scenario with another protocol (h2c and
+h2 run with the h2load runner), and a server opts in by listing the protocol in servers.py."""
 
 
 class Metric:
@@ -29,12 +29,13 @@ STARTUP = Metric("startup_ms", "launch to first response", "ms", "lower", "{:,.0
 
 class Scenario:
     def __init__(self, name, title, runner, metrics, protocol="h1", path="/plaintext", connections=64,
-                 args=(), headers=(), script=None, size=None, warm_key=None, default=True, notes=""):
+                 args=(), headers=(), script=None, size=None, warm_key=None, default=True, notes="",
+                 streams=1):
         self.name = name
         self.title = title
         self.runner = runner          # "wrk", "latency", "idle", "startup", "h2load"
         self.metrics = metrics
-        self.protocol = protocol
+        self.protocol = protocol      # "h1", "https" (HTTP/1.1 over TLS), "h2c", "h2" (TLS, ALPN), "h3"
         self.path = path
         self.connections = connections
         self.args = list(args)
@@ -44,7 +45,11 @@ class Scenario:
         self.warm_key = warm_key or path
         self.default = default        # part of a run unless --scenarios says otherwise
         self.notes = notes
+        self.streams = streams        # h2load -m: concurrent streams per connection
 
+
+# Closed-loop HTTP/2 runs: h2load's per-request log gives the latency under that load.
+H2LAT = LAT[:2]
 
 MIB = 1024 * 1024
 LATENCY_CONNECTIONS = 10
@@ -78,14 +83,20 @@ SCENARIOS = [
     Scenario("https-conn-close", "HTTPS (TLS 1.3) plaintext, one new TLS connection (full handshake) per "
              "request (32 clients)", "wrk", [RPS], protocol="https", connections=32,
              headers=["Connection: close"], warm_key="https:handshake"),  # own warm-up: JIT the handshake path
-    # HTTP/2 and HTTP/3 slot in here once the servers speak them (the apps then enable h2c/h2/h3
-    # and list the protocol in servers.py). Not in a default run.
-    Scenario("h2c-plaintext", "h2c plaintext, 64 connections x 16 streams (h2load -c64 -m16)", "h2load", [RPS],
-             protocol="h2c", default=False),
-    Scenario("h2-plaintext", "h2 (TLS) plaintext, 64 connections x 16 streams (h2load -c64 -m16)", "h2load",
-             [RPS], protocol="h2", default=False),
+    # HTTP/2 (h2load, closed loop, one thread): h2c by prior knowledge on the plain port, h2 by ALPN
+    # on the TLS port of the HTTPS launch. Only on servers that list the protocol in servers.py.
+    Scenario("h2c-hello", "h2c (prior knowledge) plaintext, 64 connections x 16 streams", "h2load",
+             [RPS] + H2LAT, protocol="h2c", connections=64, streams=16, warm_key="h2c:/plaintext"),
+    Scenario("h2c-streams", "h2c plaintext, 100 concurrent streams on one connection", "h2load",
+             [RPS] + H2LAT, protocol="h2c", connections=1, streams=100, warm_key="h2c:/plaintext"),
+    Scenario("h2-hello", "h2 (TLS 1.3, ALPN) plaintext, 64 connections x 16 streams", "h2load",
+             [RPS] + H2LAT, protocol="h2", connections=64, streams=16, warm_key="h2:/plaintext"),
+    Scenario("h2-file-1m", "h2 (TLS 1.3, ALPN) download 1 MiB static file, 16 connections x 1 stream",
+             "h2load", [RPS, MIBPS], protocol="h2", path="/file/1m", connections=16, streams=1, size=MIB,
+             warm_key="h2:/file/1m"),
+    # HTTP/3 slots in here once a server speaks it (and lists "h3"). Not in a default run.
     Scenario("h3-plaintext", "HTTP/3 plaintext, 64 connections x 16 streams (h2load --npn-list h3)", "h2load",
-             [RPS], protocol="h3", default=False),
+             [RPS], protocol="h3", streams=16, default=False),
 ]
 
 BY_NAME = {s.name: s for s in SCENARIOS}

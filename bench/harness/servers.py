@@ -7,6 +7,7 @@ import socket
 import subprocess
 import time
 
+import loads
 from env import log, which
 
 # Identical for every Java server, and written into the report.
@@ -25,8 +26,15 @@ KEYSTORE_PASSWORD = "changeit"  # a throwaway self-signed key made per run: the 
 HEAP_KIB = 2 * 1024 * 1024  # -Xmx2g: how the heap's mapping is found in /proc/PID/smaps
 
 
+# Protocols served on the apps' TLS port: their scenarios run in the launch with the TLS listener on.
+TLS_PROTOCOLS = ("https", "h2", "h3")
+# nginx 1.22 (Debian 12) speaks h2c on a `listen ... http2` port only, and nothing else there: its
+# h2c listener is a port of its own. Every other server detects the preface on the plain port.
+NGINX_H2C_PORT = 18082
+
+
 class ServerDef:
-    def __init__(self, name, kind, main=None, protocols=("h1",), notes="", unsupported=None):
+    def __init__(self, name, kind, main=None, protocols=("h1",), notes="", unsupported=None, why_not=None):
         self.name = name
         self.kind = kind            # "java" or "native"
         self.main = main            # Java main class
@@ -34,32 +42,58 @@ class ServerDef:
         self.notes = notes
         # scenario name -> reason, for what this server cannot do as configured
         self.unsupported = unsupported or {}
+        # protocol -> reason it is not in `protocols` (the report's n/a text)
+        self.why_not = why_not or {}
+
+    def tls(self):
+        """Whether the app gets a TLS listener in the HTTPS launch (HTTP/1.1 over TLS, or h2)."""
+        return bool(self.protocols & set(TLS_PROTOCOLS))
+
+    def reason(self, protocol):
+        return self.why_not.get(protocol, f"{protocol} not enabled on {self.name}")
 
 
 APPS = "dev.peregrine.bench.apps."
+_H2 = ("h2c", "h2")
 SERVERS = {
-    "peregrine": ServerDef("peregrine", "java", APPS + "PeregrineApp", protocols=("h1", "https"),
+    "peregrine": ServerDef("peregrine", "java", APPS + "PeregrineApp", protocols=("h1", "https") + _H2,
                            notes="Router, StaticFiles, streaming echo; ServerOptions.defaults(); "
-                                 "HTTPS: TlsOptions with the key store (JDK SSLEngine)"),
-    "netty": ServerDef("netty", "java", APPS + "NettyApp", protocols=("h1", "https"),
+                                 "HTTPS: TlsOptions with the key store (JDK SSLEngine); HTTP/2: h2c by prior "
+                                 "knowledge on the plain port, h2 by ALPN on the TLS port, same handler"),
+    "netty": ServerDef("netty", "java", APPS + "NettyApp", protocols=("h1", "https") + _H2,
                        notes="codec-http, epoll, 1 event loop per CPU, flush per read batch, FileRegion; "
-                             "HTTPS: SslHandler with SslProvider.JDK (not OpenSSL)"),
-    "jetty": ServerDef("jetty", "java", APPS + "JettyApp", protocols=("h1", "https"),
+                             "HTTPS: SslHandler with SslProvider.JDK (not OpenSSL); HTTP/2: codec-http2 "
+                             "Http2FrameCodec + Http2MultiplexHandler + Http2StreamFrameToHttpObjectCodec, h2c by "
+                             "a preface check on the plain port, h2 by ALPN (JDK), files as HttpChunkedInput"),
+    "jetty": ServerDef("jetty", "java", APPS + "JettyApp", protocols=("h1", "https") + _H2,
                        notes="Jetty 12 core handler, ResourceHandler, Content.copy echo; "
-                             "HTTPS: SslConnectionFactory over SslContextFactory.Server (JDK TLS)"),
-    "undertow": ServerDef("undertow", "java", APPS + "UndertowApp",
-                          notes="IO-thread sends, ResourceHandler, blocking echo on a worker; BUFFER_PIPELINED_DATA"),
-    "helidon": ServerDef("helidon", "java", APPS + "HelidonApp",
-                         notes="Helidon SE 4 (virtual threads), FileChannel files, blocking echo"),
+                             "HTTPS: SslConnectionFactory over SslContextFactory.Server (JDK TLS); HTTP/2: "
+                             "HTTP2CServerConnectionFactory on the plain connector, ALPNServerConnectionFactory "
+                             "(jetty-alpn-java-server) + HTTP2ServerConnectionFactory on the TLS one"),
+    "undertow": ServerDef("undertow", "java", APPS + "UndertowApp", protocols=("h1",) + _H2,
+                          notes="IO-thread sends, ResourceHandler, blocking echo on a worker; BUFFER_PIPELINED_DATA; "
+                                "HTTP/2: ENABLE_HTTP2 (h2c prior knowledge on the HTTP listener; an HTTPS "
+                                "listener, JDK TLS, for h2 by ALPN)"),
+    "helidon": ServerDef("helidon", "java", APPS + "HelidonApp", protocols=("h1",) + _H2,
+                         notes="Helidon SE 4 (virtual threads), FileChannel files, blocking echo; HTTP/2: "
+                               "helidon-webserver-http2 (h2c prior knowledge on the plain socket; a named TLS "
+                               "socket, JDK TLS, for h2 by ALPN)"),
     "vertx": ServerDef("vertx", "java", APPS + "VertxApp",
-                       notes="1 event loop per CPU, native transport, sendFile, pipeTo echo"),
+                       notes="1 event loop per CPU, native transport, sendFile, pipeTo echo",
+                       why_not={p: "HTTP/2 not configured in the Vert.x app (not in this comparison yet)"
+                                for p in _H2}),
     "jdk": ServerDef("jdk", "java", APPS + "JdkApp",
-                     notes="com.sun.net.httpserver with a virtual-thread executor"),
-    "nginx": ServerDef("nginx", "native",
-                       notes="1 worker, `return 200` for plaintext/json (constants), sendfile for files",
+                     notes="com.sun.net.httpserver with a virtual-thread executor",
+                     why_not={p: "com.sun.net.httpserver has no HTTP/2" for p in _H2}),
+    "nginx": ServerDef("nginx", "native", protocols=("h1",) + _H2,
+                       notes="1 worker, `return 200` for plaintext/json (constants), sendfile for files; "
+                             "HTTP/2: h2c on a `listen ... http2` port of its own (plain port + 2: nginx 1.22 "
+                             "cannot serve h2c and HTTP/1.1 on one port), `listen ... ssl http2` (OpenSSL) for h2",
                        unsupported={"echo-1m": "nginx-light has no handler that streams a request body back"}),
-    "h2o": ServerDef("h2o", "native",
-                     notes="1 thread, file.file for plaintext/json (constants), file.dir, mruby echo (buffers the body)"),
+    "h2o": ServerDef("h2o", "native", protocols=("h1",) + _H2,
+                     notes="1 thread, file.file for plaintext/json (constants), file.dir, mruby echo (buffers the body); "
+                           "HTTP/2: h2c by prior knowledge on the plain port (its default), a TLS listener "
+                           "(OpenSSL) for h2 by ALPN"),
 }
 
 DEFAULT_ORDER = ["peregrine", "netty", "jetty", "undertow", "helidon", "vertx", "jdk", "nginx", "h2o"]
@@ -98,6 +132,46 @@ def http_get(port, path, timeout=2.0, host="127.0.0.1"):
         return None
 
 
+def h2c_port(sdef, port):
+    """Where a server speaks h2c: its plain port, except nginx (NGINX_H2C_PORT)."""
+    return NGINX_H2C_PORT if sdef.name == "nginx" else port
+
+
+def h2_check(port, path, protocol, expect_body=None, expect_size=None, timeout=8.0):
+    """One GET over h2c (prior knowledge) or h2 (TLS, only "h2" offered by ALPN), certificate not
+    verified. `nghttp -v` when the body is to be compared (its frame log shows :status and the
+    negotiated protocol, the body is printed in between), else `h2load -n1` (status class and DATA
+    bytes). Returns None when all is well, else what went wrong."""
+    scheme = "http" if protocol == "h2c" else "https"
+    url = f"{scheme}://127.0.0.1:{port}{path}"
+    try:
+        if expect_body is not None:
+            r = subprocess.run(["nghttp", "-v", "-t", str(int(timeout / 2)), url], capture_output=True,
+                               timeout=timeout)
+            out = r.stdout + r.stderr
+            if protocol != "h2c" and b"The negotiated protocol: h2" not in out:
+                return f"{protocol} GET {path}: h2 not negotiated by ALPN (nghttp exit {r.returncode})"
+            m = re.search(rb":status: (\d+)", out)
+            if not m:
+                err = re.search(rb"\[ERROR\][^\n]*", out)
+                return f"{protocol} GET {path}: no HTTP/2 response ({(err.group(0) if err else out[-120:]).decode(errors='replace').strip()})"
+            if m.group(1) != b"200" or expect_body not in r.stdout:
+                return f"{protocol} GET {path} -> {m.group(1).decode()}, body {'ok' if expect_body in r.stdout else 'wrong'}"
+            return None
+        argv = ["h2load", "-n1", "-c1"] + (["--npn-list=h2"] if protocol != "h2c" else []) + [url]
+        r = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+        h = loads.parse_h2load(r.stdout)
+        want = "h2c" if protocol == "h2c" else "h2"
+        if h.get("protocol") != want:
+            return f"{protocol} GET {path}: {want} not negotiated (h2load: {h.get('protocol')})"
+        if h.get("status", {}).get("2xx") != 1 or (expect_size is not None and h.get("bytes_data") != expect_size):
+            return (f"{protocol} GET {path} -> status {h.get('status')}, {h.get('bytes_data')} bytes of data "
+                    f"(want 1 2xx{'' if expect_size is None else f', {expect_size} bytes'})")
+        return None
+    except (OSError, subprocess.SubprocessError) as e:
+        return f"{protocol} GET {path}: {e}"
+
+
 def https_get(port, path, timeout=5.0, host="127.0.0.1"):
     """As http_get over TLS, certificate not verified (like wrk): (status, body, tls version, cipher) or None."""
     import ssl
@@ -126,6 +200,23 @@ def https_get(port, path, timeout=5.0, host="127.0.0.1"):
         return int(head.split(b" ", 2)[1]), body, version, cipher
     except (OSError, ValueError, IndexError):
         return None
+
+
+def make_pem(workdir, keystore):
+    """The run's key and certificate as PEM files, for nginx and h2o (openssl pkcs12). Returns
+    (certificate, key) paths, or None without openssl."""
+    openssl = which("openssl")
+    if not openssl:
+        return None
+    cert, key = os.path.join(workdir, "bench-tls.crt"), os.path.join(workdir, "bench-tls.key")
+    for out, flags in ((cert, ["-nokeys"]), (key, ["-nocerts", "-nodes"])):
+        r = subprocess.run([openssl, "pkcs12", "-in", keystore, "-passin", f"pass:{KEYSTORE_PASSWORD}", *flags,
+                            "-out", out], capture_output=True, text=True, timeout=60)
+        if r.returncode != 0:
+            raise RuntimeError(f"openssl pkcs12 failed: {(r.stderr or r.stdout).strip()[:300]}")
+    os.chmod(cert, 0o644)
+    os.chmod(key, 0o600)  # read by the master process (root) before the workers drop privileges
+    return cert, key
 
 
 def make_keystore(workdir, jdk):
@@ -196,11 +287,12 @@ def _dechunk(data):
 class Running:
     """A started server process (for nginx, the master; its worker is a child)."""
 
-    def __init__(self, sdef, proc, port, workdir, log_path, startup_ms, https_port=None):
+    def __init__(self, sdef, proc, port, workdir, log_path, startup_ms, https_port=None, extra_ports=()):
         self.sdef = sdef
         self.proc = proc
         self.port = port
         self.https_port = https_port
+        self.extra_ports = tuple(extra_ports)  # nginx's h2c port
         self.workdir = workdir
         self.log_path = log_path
         self.startup_ms = startup_ms
@@ -276,7 +368,7 @@ class Running:
                         pass
                 self.proc.wait(timeout=10)
         deadline = time.monotonic() + 10
-        for port in filter(None, (self.port, self.https_port)):
+        for port in filter(None, (self.port, self.https_port, *self.extra_ports)):
             while not port_free(port) and time.monotonic() < deadline:
                 time.sleep(0.05)
 
@@ -304,8 +396,11 @@ class JavaTools:
             return None
 
 
-def write_native_configs(workdir, port, files_dir):
-    """nginx and h2o configurations equivalent to the Java apps."""
+def write_native_configs(workdir, port, files_dir, h2c=False, tls=None):
+    """nginx and h2o configurations equivalent to the Java apps: nginx.conf and h2o.conf for the
+    plain launch (with nginx's h2c port when `h2c`), and with `tls` = (https port, certificate PEM,
+    key PEM) also nginx-tls.conf and h2o-tls.conf, which add the TLS listener (TLS 1.3, h2 and
+    http/1.1 by ALPN) for the HTTPS launch."""
     static = os.path.join(workdir, "static")
     os.makedirs(static, exist_ok=True)
     with open(os.path.join(static, "plaintext.txt"), "wb") as f:
@@ -324,6 +419,15 @@ def write_native_configs(workdir, port, files_dir):
             nofile = 1048576
     except (ImportError, OSError):
         pass
+    def nginx_conf(with_tls):
+        listen = [f"listen 127.0.0.1:{port} backlog=1024;"]
+        if h2c and not with_tls:  # the h2c rows run in the plain launch
+            listen.append(f"listen 127.0.0.1:{NGINX_H2C_PORT} http2 backlog=1024;  # h2c, prior knowledge only")
+        if with_tls:
+            listen += [f"listen 127.0.0.1:{tls[0]} ssl http2 backlog=1024;",
+                       f"ssl_certificate {tls[1]};", f"ssl_certificate_key {tls[2]};", "ssl_protocols TLSv1.3;"]
+        return nginx.replace("        LISTEN\n", "".join(f"        {x}\n" for x in listen))
+
     nginx = f"""# nginx for the Peregrine side-by-side benchmark: one worker, like the one-CPU Java servers.
 worker_processes 1;
 daemon off;
@@ -346,7 +450,7 @@ http {{
     uwsgi_temp_path {nginx_tmp}/uwsgi;
     scgi_temp_path {nginx_tmp}/scgi;
     server {{
-        listen 127.0.0.1:{port} backlog=1024;
+        LISTEN
         location = /plaintext {{
             default_type "text/plain; charset=utf-8";
             return 200 "Hello, World!";
@@ -363,7 +467,10 @@ http {{
 }}
 """
     with open(os.path.join(workdir, "nginx.conf"), "w") as f:
-        f.write(nginx)
+        f.write(nginx_conf(False))
+    if tls:
+        with open(os.path.join(workdir, "nginx-tls.conf"), "w") as f:
+            f.write(nginx_conf(True))
     h2o = f"""# h2o for the Peregrine side-by-side benchmark: one thread, like the one-CPU Java servers.
 num-threads: 1
 max-connections: {max(1024, nofile - 64)}
@@ -373,6 +480,7 @@ error-log: {workdir}/h2o-error.log
 listen:
   host: 127.0.0.1
   port: {port}
+TLS_LISTEN
 hosts:
   default:
     paths:
@@ -390,28 +498,41 @@ hosts:
           end
 """
     with open(os.path.join(workdir, "h2o.conf"), "w") as f:
-        f.write(h2o)
+        f.write(h2o.replace("TLS_LISTEN\n", ""))
+    if tls:
+        # h2 and http/1.1 by ALPN are h2o's defaults on a TLS listener; no OCSP fetching (self-signed).
+        with open(os.path.join(workdir, "h2o-tls.conf"), "w") as f:
+            f.write(h2o.replace("TLS_LISTEN\n", f"""listen:
+  host: 127.0.0.1
+  port: {tls[0]}
+  ssl:
+    certificate-file: {tls[1]}
+    key-file: {tls[2]}
+    minimum-version: TLSv1.3
+    ocsp-update-interval: 0
+"""))
 
 
 def command(sdef, jdk, cp, port, files_dir, workdir, https=None):
-    """https: (port, keystore path) to give the app an HTTPS listener too (servers listing "https")."""
+    """https: (port, keystore path) to give the app a TLS listener too (servers with a TLS protocol)."""
+    tls_on = bool(https) and sdef.tls()
     if sdef.kind == "java":
         tls = []
-        if https and "https" in sdef.protocols:
+        if tls_on:
             tls = [f"-Dbench.httpsPort={https[0]}", f"-Dbench.keystore={https[1]}",
                    f"-Dbench.keystorePassword={KEYSTORE_PASSWORD}"]
         return [os.path.join(jdk, "bin", "java"), *JVM_FLAGS, *tls, "-cp", cp, sdef.main, str(port), files_dir]
     if sdef.name == "nginx":
-        return [which("nginx"), "-p", workdir, "-c", os.path.join(workdir, "nginx.conf")]
+        return [which("nginx"), "-p", workdir, "-c", os.path.join(workdir, "nginx-tls.conf" if tls_on else "nginx.conf")]
     if sdef.name == "h2o":
-        return [which("h2o"), "-c", os.path.join(workdir, "h2o.conf")]
+        return [which("h2o"), "-c", os.path.join(workdir, "h2o-tls.conf" if tls_on else "h2o.conf")]
     raise ValueError(sdef.name)
 
 
-def start(sdef, argv, port, workdir, timeout=60.0, https_port=None):
+def start(sdef, argv, port, workdir, timeout=60.0, https_port=None, extra_ports=()):
     """Starts a server and polls GET /plaintext until it answers 200 Hello, World!
     Returns a Running whose startup_ms is launch-to-first-successful-response."""
-    for p in filter(None, (port, https_port)):
+    for p in filter(None, (port, https_port, *extra_ports)):
         if not port_free(p):
             raise RuntimeError(f"port {p} is busy")
     log_path = os.path.join(workdir, f"{sdef.name}.log")
@@ -427,14 +548,15 @@ def start(sdef, argv, port, workdir, timeout=60.0, https_port=None):
         r = http_get(port, "/plaintext", timeout=1.0)
         if r and r[0] == 200 and r[1] == HELLO:
             ms = (time.monotonic() - t0) * 1000
-            return Running(sdef, proc, port, workdir, log_path, ms, https_port)
+            return Running(sdef, proc, port, workdir, log_path, ms, https_port, extra_ports)
         time.sleep(0.002)
-    Running(sdef, proc, port, workdir, log_path, None, https_port).stop()
+    Running(sdef, proc, port, workdir, log_path, None, https_port, extra_ports).stop()
     raise RuntimeError(f"{sdef.name} did not answer within {timeout}s; see {log_path}")
 
 
-def validate(running, files_dir):
-    """Checks each endpoint answers what the scenarios expect. Returns {endpoint: problem}."""
+def validate(running, files_dir, h2=()):
+    """Checks each endpoint answers what the scenarios expect. Returns {endpoint: problem}; HTTP/2
+    endpoints (`h2`: (protocol, path) pairs the launch's scenarios use) as "h2c:/plaintext" etc."""
     problems = {}
     r = http_get(running.port, "/json")
     if not r or r[0] != 200 or b'"message"' not in r[1]:
@@ -459,4 +581,19 @@ def validate(running, files_dir):
             problems["https"] = f"HTTPS GET /plaintext -> {r[0] if r else 'no answer'}"
         else:
             running.tls = f"{r[2]} {r[3]}"  # what an OpenSSL client (as wrk) negotiates
+    for protocol, path in sorted(set(h2)):
+        port = h2c_port(running.sdef, running.port) if protocol == "h2c" else running.https_port
+        key = f"{protocol}:{path}"
+        if not port:
+            problems[key] = f"{protocol}: no port"
+        elif protocol == "h2" and "https" in problems:
+            problems[key] = f"h2: {problems['https']}"  # the TLS listener did not answer at all
+        elif path == "/plaintext":
+            why = h2_check(port, path, protocol, expect_body=HELLO)
+            if why:
+                problems[key] = why
+        elif path.startswith("/file/"):
+            why = h2_check(port, path, protocol, expect_size=os.path.getsize(os.path.join(files_dir, path[6:])))
+            if why:
+                problems[key] = why
     return problems

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peregrine.api.Router;
 import dev.peregrine.server.Server;
+import dev.peregrine.testkit.RawClient;
+import dev.peregrine.testkit.RawResponse;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.peregrine.api.Handler;
 import dev.peregrine.server.Server;
 import dev.peregrine.server.ServerOptions;
+import dev.peregrine.testkit.RawClient;
+import dev.peregrine.testkit.RawResponse;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -3,6 +3,8 @@ package dev.peregrine.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peregrine.server.Server;
+import dev.peregrine.testkit.RawClient;
+import dev.peregrine.testkit.RawResponse;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

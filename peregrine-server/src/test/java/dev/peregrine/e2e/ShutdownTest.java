@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.peregrine.api.Handler;
 import dev.peregrine.server.Server;
 import dev.peregrine.server.ServerOptions;
+import dev.peregrine.testkit.RawClient;
+import dev.peregrine.testkit.RawResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ConnectException;

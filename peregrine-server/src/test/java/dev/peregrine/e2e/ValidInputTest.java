@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peregrine.server.Server;
 import dev.peregrine.server.ServerOptions;
+import dev.peregrine.testkit.RawClient;
+import dev.peregrine.testkit.RawResponse;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

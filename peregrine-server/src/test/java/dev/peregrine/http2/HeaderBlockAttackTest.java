@@ -8,7 +8,7 @@ import dev.peregrine.hpack.HpackWriter;
 import dev.peregrine.http2.AttackServer.Metric;
 import dev.peregrine.http2.AttackServer.Outcome;
 import dev.peregrine.http2.H2Client.Response;
-import dev.peregrine.http2.frame.H2Frames;
+import dev.peregrine.testkit.H2Frames;
 import dev.peregrine.server.Http2Options;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;

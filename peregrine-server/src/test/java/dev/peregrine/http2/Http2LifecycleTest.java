@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peregrine.http2.H2Client.In;
 import dev.peregrine.http2.H2Client.Response;
-import dev.peregrine.http2.frame.H2Frames;
+import dev.peregrine.testkit.H2Frames;
 import dev.peregrine.server.Http2Options;
 import dev.peregrine.server.ServerOptions;
 import java.time.Duration;

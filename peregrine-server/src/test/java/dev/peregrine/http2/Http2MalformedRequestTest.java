@@ -5,7 +5,7 @@ import static dev.peregrine.http2.H2Client.literal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peregrine.http2.H2Client.Response;
-import dev.peregrine.http2.frame.H2Frames;
+import dev.peregrine.testkit.H2Frames;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;

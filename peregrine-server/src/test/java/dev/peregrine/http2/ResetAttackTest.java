@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peregrine.http2.AttackServer.Metric;
 import dev.peregrine.http2.AttackServer.Outcome;
-import dev.peregrine.http2.frame.H2Frames;
+import dev.peregrine.testkit.H2Frames;
 import dev.peregrine.server.Http2Options;
 import java.io.ByteArrayOutputStream;
 import java.util.Map;

@@ -156,7 +156,7 @@ class HandshakeFailureTest {
     @Test
     void alpnWithNoCommonProtocolFailsWithNoApplicationProtocol() throws Exception {
         try (TestServer server = TestServer.start(options().build(), TestServer.ECHO)) {
-            assertThatThrownBy(() -> connect(client, server.port(), p -> p.setApplicationProtocols(new String[] {"h2"})).close())
+            assertThatThrownBy(() -> connect(client, server.port(), p -> p.setApplicationProtocols(new String[] {"spdy/3.1"})).close())
                     .isInstanceOf(SSLException.class)
                     .hasMessageContaining("no_application_protocol");
             await("counted", () -> server.middleware.stats().failures(Reason.NO_APPLICATION_PROTOCOL) == 1);

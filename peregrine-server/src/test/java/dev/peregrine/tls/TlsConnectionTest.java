@@ -51,8 +51,9 @@ class TlsConnectionTest {
             TlsSession session = server.sessions.poll(30, TimeUnit.SECONDS);
             assertThat(session.protocol()).isEqualTo("TLSv1.3");
             assertThat(session.cipherSuite()).isEqualTo(s.getSession().getCipherSuite()).startsWith("TLS_");
-            assertThat(session.applicationProtocol()).isEqualTo("http/1.1");
-            assertThat(s.getApplicationProtocol()).isEqualTo("http/1.1");
+            // The server's preference wins (RFC 7301 §3.2): h2 first by default.
+            assertThat(session.applicationProtocol()).isEqualTo("h2");
+            assertThat(s.getApplicationProtocol()).isEqualTo("h2");
             assertThat(session.serverName()).isEqualTo("localhost");
             assertThat(session.peerCertificates()).isEmpty();
             assertThat(server.middleware.stats().handshakesCompleted()).isEqualTo(1);
@@ -378,7 +379,7 @@ class TlsConnectionTest {
     @Test
     void secureDefaults() throws Exception {
         TlsMiddleware middleware = TlsMiddleware.create(options());
-        assertThat(middleware.options().applicationProtocols()).containsExactly("http/1.1");
+        assertThat(middleware.options().applicationProtocols()).containsExactly("h2", "http/1.1");
         assertThat(middleware.options().protocols()).containsExactly("TLSv1.3", "TLSv1.2");
         assertThat(middleware.options().handshakeTimeout()).hasSeconds(10);
     }

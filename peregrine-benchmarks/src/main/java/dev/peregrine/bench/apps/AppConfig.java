@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * What every benchmark app takes: {@code <port> [files-dir]}. The files directory holds {@code 1m}
@@ -66,13 +67,37 @@ public record AppConfig(String host, int port, Path files) {
 
         /** A key manager over the key store (SunX509, as the JDK defaults to). */
         public KeyManagerFactory keyManagerFactory() throws Exception {
+            KeyStore ks = load();
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, password);
+            return kmf;
+        }
+
+        /** The alias of the key store's (one) key entry, for servers that ask for it by name. */
+        public String keyAlias() throws Exception {
+            KeyStore ks = load();
+            for (String alias : java.util.Collections.list(ks.aliases())) {
+                if (ks.isKeyEntry(alias)) {
+                    return alias;
+                }
+            }
+            throw new IllegalArgumentException("no key entry in " + keyStore);
+        }
+
+        private KeyStore load() throws Exception {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(keyStore)) {
                 ks.load(in, password);
             }
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, password);
-            return kmf;
+            return ks;
+        }
+
+        /** A JDK {@link SSLContext} with that key, for servers that take one (which TLS versions it
+         * offers is each server's setting: {@link #PROTOCOL}). */
+        public SSLContext sslContext() throws Exception {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(keyManagerFactory().getKeyManagers(), null, null);
+            return ctx;
         }
     }
 

@@ -2,9 +2,11 @@ package dev.peregrine.bench.apps;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -26,6 +28,11 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * {@code Content.copy} (asynchronous) for the echo. With {@code -Dbench.httpsPort} also HTTPS: a second
  * connector with {@code SslConnectionFactory} over {@code SslContextFactory.Server} (the JDK's TLS),
  * TLS 1.3, default cipher suites.
+ *
+ * <p>HTTP/2 as Jetty's docs set it up: {@code HTTP2CServerConnectionFactory} next to HTTP/1.1 on the
+ * plain connector (h2c by prior knowledge, or by Upgrade), and on the TLS connector
+ * {@code ALPNServerConnectionFactory} (JDK ALPN, {@code jetty-alpn-java-server}) choosing between
+ * {@code HTTP2ServerConnectionFactory} and HTTP/1.1 (the default when the client offers no ALPN).
  */
 public final class JettyApp {
 
@@ -36,7 +43,9 @@ public final class JettyApp {
     public static void main(String[] args) throws Exception {
         AppConfig cfg = AppConfig.parse(args);
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        HttpConfiguration httpConfig = new HttpConfiguration();
+        ServerConnector connector = new ServerConnector(server,
+                new HttpConnectionFactory(httpConfig), new HTTP2CServerConnectionFactory(httpConfig));
         connector.setHost(cfg.host());
         connector.setPort(cfg.port());
         connector.setAcceptQueueSize(1024);
@@ -51,9 +60,12 @@ public final class JettyApp {
             ssl.setIncludeProtocols(AppConfig.Https.PROTOCOL);
             HttpConfiguration httpsConfig = new HttpConfiguration();
             httpsConfig.addCustomizer(new SecureRequestCustomizer());
+            HttpConnectionFactory http11 = new HttpConnectionFactory(httpsConfig);
+            HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(httpsConfig);
+            ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
+            alpn.setDefaultProtocol(http11.getProtocol());
             ServerConnector tls = new ServerConnector(server,
-                    new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
-                    new HttpConnectionFactory(httpsConfig));
+                    new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, h2, http11);
             tls.setHost(cfg.host());
             tls.setPort(https.port());
             tls.setAcceptQueueSize(1024);

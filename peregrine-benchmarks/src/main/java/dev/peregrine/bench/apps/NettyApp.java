@@ -35,10 +35,22 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.stream.ChunkedNioFile;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.util.AsciiString;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +58,7 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,6 +68,14 @@ import java.util.concurrent.TimeUnit;
  * {@link DefaultFileRegion} (sendfile). With {@code -Dbench.httpsPort} also HTTPS: an {@code SslHandler}
  * first in the pipeline, {@link SslProvider#JDK} (the JDK's TLS, as Peregrine and Jetty use; not
  * netty-tcnative/OpenSSL), TLS 1.3, default cipher suites.
+ *
+ * <p>HTTP/2 ({@code codec-http2}), the same {@link AppHandler} on every stream: {@code Http2FrameCodec}
+ * + {@code Http2MultiplexHandler}, each stream a child channel with {@code Http2StreamFrameToHttpObjectCodec}
+ * in front of the handler. h2c by prior knowledge on the plain port (a first-bytes check for the
+ * connection preface picks HTTP/2 or HTTP/1.1, as {@code CleartextHttp2ServerUpgradeHandler} does
+ * without the Upgrade path); h2 on the HTTPS port via ALPN ({@code h2}, then {@code http/1.1}) with
+ * {@code ApplicationProtocolNegotiationHandler}. Files go out as {@code HttpChunkedInput} over
+ * {@code ChunkedNioFile} on HTTP/2 (DATA frames cannot be sent with sendfile).
  */
 public final class NettyApp {
 
@@ -82,6 +103,11 @@ public final class NettyApp {
                 SslContext ssl = SslContextBuilder.forServer(https.keyManagerFactory())
                         .sslProvider(SslProvider.JDK)
                         .protocols(AppConfig.Https.PROTOCOL)
+                        .applicationProtocolConfig(new ApplicationProtocolConfig(
+                                ApplicationProtocolConfig.Protocol.ALPN,
+                                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                                ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
                         .build();
                 // Bound before the plain port: bench/run polls that one to know the app is up.
                 bootstrap(group, channel, cfg, ssl).bind(cfg.host(), https.port()).sync();
@@ -104,18 +130,94 @@ public final class NettyApp {
                     @Override
                     protected void initChannel(Channel ch) {
                         if (ssl != null) {
-                            ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                            ch.pipeline().addLast(ssl.newHandler(ch.alloc()), new AlpnHandler(cfg));
+                        } else {
+                            ch.pipeline().addLast(new PrefaceDetector(cfg));
                         }
-                        ch.pipeline().addLast(new HttpServerCodec(), new AppHandler(cfg));
                     }
                 });
+    }
+
+    private static void http1(ChannelHandlerContext ctx, AppConfig cfg) {
+        ctx.pipeline().addAfter(ctx.name(), null, new AppHandler(cfg));
+        ctx.pipeline().addAfter(ctx.name(), null, new HttpServerCodec());
+    }
+
+    /** HTTP/2 on this connection: the frame codec, and a child channel per stream running the app. */
+    private static void http2(ChannelHandlerContext ctx, AppConfig cfg) {
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer().build();
+        ctx.pipeline().addAfter(ctx.name(), null, codec);
+        ctx.pipeline().addAfter(ctx.pipeline().context(codec).name(), null,
+                new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+                    @Override
+                    protected void initChannel(Http2StreamChannel stream) {
+                        stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), new AppHandler(cfg));
+                    }
+                }));
+    }
+
+    /** Cleartext: HTTP/2 with prior knowledge if the connection starts with the preface, else HTTP/1.1. */
+    private static final class PrefaceDetector extends ByteToMessageDecoder {
+        private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        private final AppConfig cfg;
+
+        PrefaceDetector(AppConfig cfg) {
+            this.cfg = cfg;
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+            int n = Math.min(in.readableBytes(), PREFACE.length);
+            for (int i = 0; i < n; i++) {
+                if (in.getByte(in.readerIndex() + i) != PREFACE[i]) {
+                    http1(ctx, cfg);
+                    ctx.pipeline().remove(this); // hands the bytes read so far to the new handlers
+                    return;
+                }
+            }
+            if (n == PREFACE.length) {
+                http2(ctx, cfg);
+                ctx.pipeline().remove(this);
+            }
+        }
+    }
+
+    /** TLS: the protocol ALPN chose (HTTP/1.1 when the client offered none). */
+    private static final class AlpnHandler extends ApplicationProtocolNegotiationHandler {
+        private final AppConfig cfg;
+
+        AlpnHandler(AppConfig cfg) {
+            super(ApplicationProtocolNames.HTTP_1_1);
+            this.cfg = cfg;
+        }
+
+        @Override
+        protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+            if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                http2(ctx, cfg);
+            } else {
+                http1(ctx, cfg);
+            }
+        }
+
+        // A client gone mid-handshake (load generators stopping) is closed quietly, as AppHandler does;
+        // the defaults log a stack trace for each, which costs a single-CPU server the next run's time.
+        @Override
+        protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
     }
 
     private static AsciiString now() {
         return new AsciiString(HTTP_DATE.format(ZonedDateTime.now(ZoneOffset.UTC)));
     }
 
-    /** One per connection. */
+    /** One per HTTP/1.1 connection, or per HTTP/2 stream. */
     private static final class AppHandler extends ChannelInboundHandlerAdapter {
         private final AppConfig cfg;
         private boolean keepAlive;
@@ -223,6 +325,16 @@ public final class NettyApp {
                     .set(HttpHeaderNames.DATE, date)
                     .set(HttpHeaderNames.CONTENT_LENGTH, length);
             HttpUtil.setKeepAlive(res, keepAlive);
+            if (ctx.channel() instanceof Http2StreamChannel) {
+                // HTTP/2: DATA frames, so no FileRegion; chunks of the default frame size, written as
+                // the stream's flow-control window allows (ChunkedWriteHandler, added on first use).
+                if (ctx.pipeline().get(ChunkedWriteHandler.class) == null) {
+                    ctx.pipeline().addBefore(ctx.name(), null, new ChunkedWriteHandler());
+                }
+                ctx.write(res);
+                ctx.writeAndFlush(new HttpChunkedInput(new ChunkedNioFile(raf.getChannel(), 0, length, 16384)));
+                return;
+            }
             ctx.write(res);
             ctx.write(new DefaultFileRegion(raf.getChannel(), 0, length));
             ChannelFuture f = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);

@@ -14,12 +14,17 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.xnio.Options;
+import org.xnio.Sequence;
 
 /**
  * The benchmark app on Undertow core: default IO and worker threads (derived from the available
  * CPUs), non-blocking sends on the IO thread for plaintext and JSON, {@code ResourceHandler} for
  * the files, a blocking copy on a worker thread for the echo. Pipelined responses are buffered
  * and flushed together ({@code BUFFER_PIPELINED_DATA}), Undertow's switch for pipelining.
+ *
+ * <p>HTTP/2 by Undertow's switch, {@code ENABLE_HTTP2}: h2c by prior knowledge (or Upgrade) on the
+ * HTTP listener, and with {@code -Dbench.httpsPort} an HTTPS listener (the JDK's TLS with the key
+ * store, TLS 1.3 only) offering {@code h2} then {@code http/1.1} by ALPN.
  */
 public final class UndertowApp {
 
@@ -28,7 +33,7 @@ public final class UndertowApp {
 
     private UndertowApp() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         AppConfig cfg = AppConfig.parse(args);
         ResourceHandler files = Handlers.resource(new PathResourceManager(cfg.files()))
                 .setDirectoryListingEnabled(false);
@@ -67,13 +72,19 @@ public final class UndertowApp {
                     }
                 })
                 .addPrefixPath("/file", files);
-        Undertow server = Undertow.builder()
+        Undertow.Builder builder = Undertow.builder()
                 .addHttpListener(cfg.port(), cfg.host())
                 .setSocketOption(Options.BACKLOG, 1024)
                 .setServerOption(UndertowOptions.BUFFER_PIPELINED_DATA, true)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 130_000)
-                .setHandler(root)
-                .build();
+                .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
+                .setHandler(root);
+        AppConfig.Https https = cfg.https();
+        if (https != null) {
+            builder.addHttpsListener(https.port(), cfg.host(), https.sslContext())
+                    .setSocketOption(Options.SSL_ENABLED_PROTOCOLS, Sequence.of(AppConfig.Https.PROTOCOL));
+        }
+        Undertow server = builder.build();
         server.start();
         cfg.announce("undertow");
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.peregrine.api.Handler;
-import dev.peregrine.http2.frame.H2Frames;
+import dev.peregrine.testkit.H2Frames;
 import dev.peregrine.server.Http2Options;
 import dev.peregrine.server.Server;
 import java.io.IOException;

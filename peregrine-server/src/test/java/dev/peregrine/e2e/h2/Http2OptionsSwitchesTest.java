@@ -3,7 +3,7 @@ package dev.peregrine.e2e.h2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.peregrine.http2.frame.H2Frames;
+import dev.peregrine.testkit.H2Frames;
 import dev.peregrine.server.Http2Options;
 import dev.peregrine.server.Server;
 import java.net.URI;

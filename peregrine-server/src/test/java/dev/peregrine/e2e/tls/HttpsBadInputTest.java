@@ -157,8 +157,8 @@ class HttpsBadInputTest {
     @Test
     void offersTheServerCannotMeetAreRefusedAndCounted() throws Exception {
         start(TlsOptions.builder().protocols("TLSv1.3"));
-        // ALPN: the client wants only h2, the server speaks http/1.1 (RFC 7301 §3.2: no_application_protocol).
-        assertThatThrownBy(() -> connectWith(p -> p.setApplicationProtocols(new String[] {"h2"})))
+        // ALPN: the client wants only a protocol the server does not speak (RFC 7301 §3.2: no_application_protocol).
+        assertThatThrownBy(() -> connectWith(p -> p.setApplicationProtocols(new String[] {"spdy/3.1"})))
                 .isInstanceOf(SSLException.class)
                 .hasMessageContaining("no_application_protocol");
         Tls.await("ALPN counted", () -> stats().failures(Reason.NO_APPLICATION_PROTOCOL) == 1);
@@ -181,15 +181,15 @@ class HttpsBadInputTest {
     }
 
     @Test
-    void anHttp2CapableClientIsGivenHttp11ByAlpn() throws Exception {
+    void anHttp2CapableClientIsGivenH2ByAlpn() throws Exception {
         start(TlsOptions.builder());
         try (HttpClient h2 = HttpClient.newBuilder().sslContext(trusting()).version(HttpClient.Version.HTTP_2)
                 .connectTimeout(Tls.WAIT).build()) {
             HttpResponse<String> r = h2.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.securePort() + "/"))
                     .timeout(Tls.WAIT).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
-            assertThat(Tls.field(r.body(), "alpn")).isEqualTo("http/1.1");
+            assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(Tls.field(r.body(), "alpn")).isEqualTo("h2");
         }
     }
 

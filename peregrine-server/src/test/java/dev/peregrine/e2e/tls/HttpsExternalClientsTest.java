@@ -95,16 +95,24 @@ class HttpsExternalClientsTest {
     }
 
     @Test
-    void curlVerifiesTheCertificateAndNegotiatesHttp11ByAlpn() throws Exception {
+    void curlVerifiesTheCertificateAndNegotiatesH2ByAlpn() throws Exception {
         assumeTrue(Tls.installed("curl"), "curl is not installed");
         Tls.Run r = Tls.run("", curl(server.securePort(), "localhost", "/", "-v"));
         assertThat(r.exitCode()).as(r.output()).isZero();
         assertThat(r.output())
-                .containsPattern("ALPN[:,] server accepted (to use )?http/1.1")
+                .containsPattern("ALPN[:,] server accepted (to use )?h2")
                 .contains("SSL certificate verify ok")
                 .contains("scheme=https")
-                .contains("alpn=http/1.1")
+                .contains("alpn=h2")
                 .contains("sni=localhost");
+    }
+
+    @Test
+    void curlAskingForHttp11GetsItByAlpn() throws Exception {
+        assumeTrue(Tls.installed("curl"), "curl is not installed");
+        Tls.Run r = Tls.run("", curl(server.securePort(), "localhost", "/", "-v", "--http1.1"));
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).containsPattern("ALPN[:,] server accepted (to use )?http/1.1").contains("alpn=http/1.1");
     }
 
     @Test
@@ -182,10 +190,10 @@ class HttpsExternalClientsTest {
     }
 
     @Test
-    void opensslOfferingOnlyH2IsRefusedWithNoApplicationProtocol() throws Exception {
+    void opensslOfferingOnlyAnUnservedProtocolIsRefusedWithNoApplicationProtocol() throws Exception {
         assumeTrue(Tls.installed("openssl"), "openssl is not installed");
         long before = server.tls().stats().failures(Reason.NO_APPLICATION_PROTOCOL);
-        Tls.Run r = Tls.run("", sClient(server.securePort(), "-alpn", "h2", "-servername", "localhost"));
+        Tls.Run r = Tls.run("", sClient(server.securePort(), "-alpn", "spdy/3.1", "-servername", "localhost"));
         assertThat(r.output()).containsIgnoringCase("no application protocol").doesNotContain("HTTP/1.1");
         Tls.await("counted", () -> server.tls().stats().failures(Reason.NO_APPLICATION_PROTOCOL) == before + 1);
     }

@@ -1,7 +1,7 @@
 package dev.peregrine.http2.frame;
 
-import static dev.peregrine.http2.frame.H2Frames.concat;
-import static dev.peregrine.http2.frame.H2Frames.raw;
+import static dev.peregrine.testkit.H2Frames.concat;
+import static dev.peregrine.testkit.H2Frames.raw;
 import static dev.peregrine.http2.frame.Http2ErrorCode.FLOW_CONTROL_ERROR;
 import static dev.peregrine.http2.frame.Http2ErrorCode.FRAME_SIZE_ERROR;
 import static dev.peregrine.http2.frame.Http2ErrorCode.PROTOCOL_ERROR;
@@ -11,7 +11,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import dev.peregrine.http2.frame.H2Frames.Flag;
+import dev.peregrine.testkit.H2Frames.Flag;
+import dev.peregrine.testkit.H2Frames;
 import java.nio.ByteBuffer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,12 @@
 package dev.peregrine.http2.frame;
 
-import static dev.peregrine.http2.frame.H2Frames.concat;
+import static dev.peregrine.testkit.H2Frames.concat;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.peregrine.testkit.H2Frames;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 

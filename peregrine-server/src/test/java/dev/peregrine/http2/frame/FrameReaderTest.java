@@ -1,12 +1,13 @@
 package dev.peregrine.http2.frame;
 
-import static dev.peregrine.http2.frame.H2Frames.concat;
+import static dev.peregrine.testkit.H2Frames.concat;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.peregrine.http2.frame.H2Frames.Flag;
+import dev.peregrine.testkit.H2Frames.Flag;
+import dev.peregrine.testkit.H2Frames;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 

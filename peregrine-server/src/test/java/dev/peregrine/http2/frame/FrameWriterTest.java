@@ -4,8 +4,9 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.peregrine.http2.frame.H2Frames.Flag;
-import dev.peregrine.http2.frame.H2Frames.Frame;
+import dev.peregrine.testkit.H2Frames.Flag;
+import dev.peregrine.testkit.H2Frames.Frame;
+import dev.peregrine.testkit.H2Frames;
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -8,7 +8,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /** One direction of an in-memory connection: an unbounded byte queue with EOF and abort. */
-final class BytePipe {
+public final class BytePipe {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition readable = lock.newCondition();
@@ -18,7 +18,7 @@ final class BytePipe {
     private boolean eof;
     private boolean aborted;
 
-    void write(byte[] b, int off, int len) throws IOException {
+    public void write(byte[] b, int off, int len) throws IOException {
         lock.lock();
         try {
             if (eof || aborted) {
@@ -40,7 +40,7 @@ final class BytePipe {
     }
 
     /** Blocks until bytes, EOF (-1) or abort; bounded by {@code timeoutMillis} (0 = forever). */
-    int read(ByteBuffer dst, long timeoutMillis) throws IOException {
+    public int read(ByteBuffer dst, long timeoutMillis) throws IOException {
         lock.lock();
         try {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
@@ -73,7 +73,7 @@ final class BytePipe {
         }
     }
 
-    void closeWrite() {
+    public void closeWrite() {
         lock.lock();
         try {
             eof = true;
@@ -83,7 +83,7 @@ final class BytePipe {
         }
     }
 
-    void abort() {
+    public void abort() {
         lock.lock();
         try {
             aborted = true;
@@ -93,7 +93,7 @@ final class BytePipe {
         }
     }
 
-    boolean isEof() {
+    public boolean isEof() {
         lock.lock();
         try {
             return eof || aborted;

@@ -1,11 +1,11 @@
-package dev.peregrine.http2.frame;
+package dev.peregrine.testkit;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.peregrine.http2.frame.H2Frames.Flag;
-import dev.peregrine.http2.frame.H2Frames.Frame;
+import dev.peregrine.testkit.H2Frames.Flag;
+import dev.peregrine.testkit.H2Frames.Frame;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;

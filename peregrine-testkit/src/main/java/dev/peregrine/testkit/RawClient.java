@@ -1,4 +1,4 @@
-package dev.peregrine.e2e;
+package dev.peregrine.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -32,9 +32,9 @@ import java.util.Locale;
  * instead of blocking the build. Bytes received but not yet consumed stay buffered, so responses
  * that arrive together (pipelining) or data that follows a 101 are read one after the other.
  */
-final class RawClient implements AutoCloseable {
+public final class RawClient implements AutoCloseable {
 
-    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     /** A line longer than this means the response is garbage, not that we should keep buffering. */
     private static final int MAX_LINE_BYTES = 64 * 1024;
 
@@ -72,40 +72,40 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Connects to {@code 127.0.0.1:port} (the loopback address). */
-    static RawClient tcp(int port) throws IOException {
+    public static RawClient tcp(int port) throws IOException {
         SocketChannel ch = SocketChannel.open();
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
         return new RawClient(ch, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     }
 
     /** Connects to a Unix domain socket. */
-    static RawClient unix(Path path) throws IOException {
+    public static RawClient unix(Path path) throws IOException {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         return new RawClient(ch, UnixDomainSocketAddress.of(path));
     }
 
     /** The deadline of each later blocking step (connect, one response, one read). */
-    RawClient timeout(Duration timeout) {
+    public RawClient timeout(Duration timeout) {
         this.timeoutNanos = timeout.toNanos();
         return this;
     }
 
-    SocketChannel channel() {
+    public SocketChannel channel() {
         return channel;
     }
 
     // ------------------------------------------------------------------ sending
 
     /** Sends text as ISO-8859-1 bytes, so tests can put any octet (NUL, CR, 0x7F...) on the wire. */
-    RawClient send(String text) throws IOException {
+    public RawClient send(String text) throws IOException {
         return send(latin1(text));
     }
 
-    RawClient send(byte[] bytes) throws IOException {
+    public RawClient send(byte[] bytes) throws IOException {
         return send(bytes, 0, bytes.length);
     }
 
-    RawClient send(byte[] bytes, int off, int len) throws IOException {
+    public RawClient send(byte[] bytes, int off, int len) throws IOException {
         ByteBuffer src = ByteBuffer.wrap(bytes, off, len);
         long deadline = deadline();
         while (src.hasRemaining()) {
@@ -118,7 +118,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Sends, and answers false instead of throwing when the peer has already closed or reset. */
-    boolean trySend(String text) {
+    public boolean trySend(String text) {
         try {
             send(text);
             return true;
@@ -129,12 +129,12 @@ final class RawClient implements AutoCloseable {
         }
     }
 
-    void shutdownOutput() throws IOException {
+    public void shutdownOutput() throws IOException {
         channel.shutdownOutput();
     }
 
     /** Sends a request and reads its response. */
-    RawResponse request(String request) throws IOException {
+    public RawResponse request(String request) throws IOException {
         send(request);
         return readResponse();
     }
@@ -142,7 +142,7 @@ final class RawClient implements AutoCloseable {
     // ------------------------------------------------------------------ receiving
 
     /** Reads the next response (1xx included) to a request that was not HEAD. */
-    RawResponse readResponse() throws IOException {
+    public RawResponse readResponse() throws IOException {
         return readResponse(false);
     }
 
@@ -153,7 +153,7 @@ final class RawClient implements AutoCloseable {
      * @throws EOFException if the connection closes before the response is complete
      * @throws SocketTimeoutException if it does not complete within the timeout
      */
-    RawResponse readResponse(boolean headRequest) throws IOException {
+    public RawResponse readResponse(boolean headRequest) throws IOException {
         long deadline = deadline();
         String statusLine = readLine(deadline, "status line");
         return readRest(statusLine, headRequest, deadline);
@@ -164,7 +164,7 @@ final class RawClient implements AutoCloseable {
      * first byte of a response: the request was not answered. A connection that ends later, inside
      * the response, still fails.
      */
-    RawResponse readResponseOrNull(boolean headRequest) throws IOException {
+    public RawResponse readResponseOrNull(boolean headRequest) throws IOException {
         long deadline = deadline();
         try {
             if (pos == lim && fill(deadline) < 0) {
@@ -184,14 +184,14 @@ final class RawClient implements AutoCloseable {
      * unread, for tests that interleave reading a streamed body with sending more request bytes.
      * The returned response has an empty body.
      */
-    RawResponse readResponseHead() throws IOException {
+    public RawResponse readResponseHead() throws IOException {
         long deadline = deadline();
         String statusLine = readLine(deadline, "status line");
         return readRest(statusLine, true, deadline);
     }
 
     /** Reads exactly {@code n} bytes (e.g. echoed data after a 101). */
-    byte[] readExactly(int n) throws IOException {
+    public byte[] readExactly(int n) throws IOException {
         long deadline = deadline();
         ByteArrayOutputStream out = new ByteArrayOutputStream(n);
         copy(out, n, deadline, "raw bytes");
@@ -205,7 +205,7 @@ final class RawClient implements AutoCloseable {
      *
      * @throws SocketTimeoutException if the connection stays open for the whole timeout
      */
-    byte[] readUntilClosed() throws IOException {
+    public byte[] readUntilClosed() throws IOException {
         long deadline = deadline();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
@@ -235,7 +235,7 @@ final class RawClient implements AutoCloseable {
      * Waits up to {@code wait} for bytes (or EOF) to be readable; used by tests that drip bytes at
      * the server and stop as soon as it answers. Never throws on timeout.
      */
-    boolean awaitReadable(Duration wait) throws IOException {
+    public boolean awaitReadable(Duration wait) throws IOException {
         if (pos < lim || eof) {
             return true;
         }
@@ -247,7 +247,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Bytes received and not consumed yet. */
-    int buffered() {
+    public int buffered() {
         return lim - pos;
     }
 
@@ -453,7 +453,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Closes with an RST instead of a FIN (SO_LINGER 0): the abrupt end of a crashed client. */
-    void abort() {
+    public void abort() {
         try {
             channel.setOption(StandardSocketOptions.SO_LINGER, 0);
         } catch (IOException ignored) {
@@ -478,12 +478,12 @@ final class RawClient implements AutoCloseable {
 
     // ------------------------------------------------------------------ helpers
 
-    static byte[] latin1(String s) {
+    public static byte[] latin1(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** Bytes as text with CR, LF and other controls escaped, cut at 500 characters, for messages. */
-    static String printable(byte[] bytes) {
+    public static String printable(byte[] bytes) {
         StringBuilder sb = new StringBuilder();
         for (byte b : bytes) {
             int c = b & 0xFF;

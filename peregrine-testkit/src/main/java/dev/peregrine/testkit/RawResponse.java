@@ -1,4 +1,4 @@
-package dev.peregrine.e2e;
+package dev.peregrine.testkit;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -9,13 +9,13 @@ import java.util.Locale;
  * One HTTP/1.x response as {@link RawClient} read it off the wire: status line, header fields
  * (names lower-cased, in arrival order), the de-framed body and, for chunked bodies, the trailers.
  */
-final class RawResponse {
+public final class RawResponse {
 
     /** One field line; the name is lower-cased. */
-    record Field(String name, String value) {}
+    public record Field(String name, String value) {}
 
     /** How the body was delimited on the wire. */
-    enum Framing { NONE, LENGTH, CHUNKED, CLOSE }
+    public enum Framing { NONE, LENGTH, CHUNKED, CLOSE }
 
     private final String version;
     private final int status;
@@ -25,7 +25,7 @@ final class RawResponse {
     private final List<Field> trailers;
     private final Framing framing;
 
-    RawResponse(String version, int status, String reason, List<Field> headers, byte[] body,
+    public RawResponse(String version, int status, String reason, List<Field> headers, byte[] body,
             List<Field> trailers, Framing framing) {
         this.version = version;
         this.status = status;
@@ -36,55 +36,55 @@ final class RawResponse {
         this.framing = framing;
     }
 
-    String version() {
+    public String version() {
         return version;
     }
 
-    int status() {
+    public int status() {
         return status;
     }
 
-    String reason() {
+    public String reason() {
         return reason;
     }
 
-    List<Field> headers() {
+    public List<Field> headers() {
         return headers;
     }
 
-    byte[] body() {
+    public byte[] body() {
         return body;
     }
 
-    String bodyText() {
+    public String bodyText() {
         return new String(body, StandardCharsets.UTF_8);
     }
 
-    List<Field> trailers() {
+    public List<Field> trailers() {
         return trailers;
     }
 
-    Framing framing() {
+    public Framing framing() {
         return framing;
     }
 
     /** The first value of a header field, or null. */
-    String header(String name) {
+    public String header(String name) {
         return first(headers, name);
     }
 
     /** Every value of a header field, in order. */
-    List<String> headerValues(String name) {
+    public List<String> headerValues(String name) {
         return all(headers, name);
     }
 
     /** The first value of a trailer field, or null. */
-    String trailer(String name) {
+    public String trailer(String name) {
         return first(trailers, name);
     }
 
     /** Whether a header field, read as a comma-separated list, has {@code token} (ignoring case). */
-    boolean hasToken(String name, String token) {
+    public boolean hasToken(String name, String token) {
         for (String v : all(headers, name)) {
             for (String element : v.split(",")) {
                 if (element.trim().equalsIgnoreCase(token)) {
@@ -96,7 +96,7 @@ final class RawResponse {
     }
 
     /** Whether the server announced it will close the connection after this response. */
-    boolean connectionClose() {
+    public boolean connectionClose() {
         return hasToken("connection", "close");
     }
 

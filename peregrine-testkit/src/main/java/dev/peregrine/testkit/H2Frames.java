@@ -1,4 +1,4 @@
-package dev.peregrine.http2.frame;
+package dev.peregrine.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -309,7 +309,7 @@ public final class H2Frames {
         }
     }
 
-    static String name(int type) {
+    public static String name(int type) {
         return switch (type) {
             case DATA -> "DATA";
             case HEADERS -> "HEADERS";

@@ -1,4 +1,4 @@
-package dev.peregrine.testkit;
+package dev.peregrine.conformance;
 
 import dev.peregrine.api.Handler;
 import dev.peregrine.http2.Http2Selector;
