@@ -53,23 +53,49 @@ final class Http2Output implements ResponseOutput {
             FieldChecks.checkName(headers.name(i));
             FieldChecks.checkValue(headers.value(i), "header value");
         }
+        if (!stream.published) {
+            failIfDead(); // unpublished: this thread owns the head (see StreamOutput.published)
+            setHead(status, headers, mode, contentLength);
+            return;
+        }
         ReentrantLock lock = writer.lock();
         lock.lock();
         try {
             failIfDead();
-            stream.headStatus = status;
-            stream.headFields = headers;
-            stream.headLength = mode == BodyMode.LENGTH || mode == BodyMode.NONE ? contentLength : -1;
+            setHead(status, headers, mode, contentLength);
         } finally {
             lock.unlock();
         }
     }
 
+    private void setHead(int status, Headers headers, BodyMode mode, long contentLength) {
+        stream.headStatus = status;
+        stream.headFields = headers;
+        stream.headLength = mode == BodyMode.LENGTH || mode == BodyMode.NONE ? contentLength : -1;
+    }
+
+    /** Lets the writer see the stream (lock held); a stream reset meanwhile drops what it had. */
+    private void publish() throws IOException {
+        if (!stream.published) {
+            stream.published = true;
+            if (stream.dead) {
+                stream.discard();
+            }
+        }
+        failIfDead();
+    }
+
     @Override
     public void writeBody(byte[] b, int off, int len) throws IOException {
+        if (!stream.published && stream.buffered() + len < WAKE_BYTES) {
+            failIfDead();
+            stream.append(b, off, len); // unpublished: the body buffer is this thread's
+            return;
+        }
         ReentrantLock lock = writer.lock();
         lock.lock();
         try {
+            publish();
             while (len > 0) {
                 writer.awaitSpace(stream);
                 int n = Math.min(len, stream.space());
@@ -90,7 +116,7 @@ final class Http2Output implements ResponseOutput {
         ReentrantLock lock = writer.lock();
         lock.lock();
         try {
-            failIfDead();
+            publish();
             writer.schedule(stream);
         } finally {
             lock.unlock();
@@ -110,7 +136,7 @@ final class Http2Output implements ResponseOutput {
         ReentrantLock lock = writer.lock();
         lock.lock();
         try {
-            failIfDead();
+            publish();
             stream.endQueued = true;
             stream.trailers = trailersOrNull;
             writer.schedule(stream);
@@ -124,7 +150,7 @@ final class Http2Output implements ResponseOutput {
         ReentrantLock lock = writer.lock();
         lock.lock();
         try {
-            failIfDead();
+            publish();
             if (!stream.headSent && stream.headStatus == 0) {
                 stream.continuePending = true;
                 writer.schedule(stream);

@@ -257,7 +257,9 @@ final class Http2Writer implements Runnable {
             }
             o.dead = true;
             o.resetCode = code.code();
-            o.discard();
+            if (o.published) {
+                o.discard(); // else its handler owns the buffer and drops it when it publishes
+            }
             stalled.remove(o);
             schedule(o);
             space.signalAll();
@@ -273,7 +275,9 @@ final class Http2Writer implements Runnable {
         try {
             o.dead = true;
             o.resetSent = true;
-            o.discard();
+            if (o.published) {
+                o.discard();
+            }
             stalled.remove(o);
             space.signalAll();
         } finally {

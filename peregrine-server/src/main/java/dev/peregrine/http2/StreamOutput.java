@@ -36,8 +36,15 @@ final class StreamOutput {
     /** A reset to send (error code), or -1. */
     int resetCode = -1;
     boolean resetSent;
-    /** The stream can no longer send: reset either way, or the connection closed. */
-    boolean dead;
+    /** The stream can no longer send: reset either way, or the connection closed. Read unlocked by its handler. */
+    volatile boolean dead;
+    /**
+     * The writer may look at this stream. Until then its handler's thread owns the head and the
+     * body buffer and fills them without the lock, so a small response costs one lock
+     * acquisition (to publish it) instead of one per call; the writer only ever sees published
+     * streams, and a reset meanwhile just marks it dead.
+     */
+    boolean published;
 
     /** Send window for this stream (RFC 9113 §6.9); may go negative after a SETTINGS change. */
     long window;
