@@ -133,6 +133,13 @@ final class Http2Output implements ResponseOutput {
         } else {
             trailersOrNull = null;
         }
+        if (!stream.published) {
+            failIfDead();
+            stream.endQueued = true; // the whole response is here: hand it over without the lock
+            stream.trailers = trailersOrNull;
+            writer.submit(stream);
+            return;
+        }
         ReentrantLock lock = writer.lock();
         lock.lock();
         try {

@@ -62,6 +62,14 @@ final class Http2Writer implements Runnable {
     private ByteBuffer control;
     private final FrameWriter controlFrames;
     private final ArrayDeque<StreamOutput> ready = new ArrayDeque<>();
+    /**
+     * Complete responses handed over without the lock ({@link #submit}): the common small
+     * response never contends with a writer that is filling a batch.
+     */
+    private final java.util.concurrent.ConcurrentLinkedQueue<StreamOutput> submitted =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** The writer waits for work; a submitter then takes the lock only to wake it. */
+    private volatile boolean writerWaiting;
     /** Streams with data but no window, re-queued when a WINDOW_UPDATE or SETTINGS gives them room. */
     private final List<StreamOutput> stalled = new ArrayList<>();
     private long connectionWindow = Http2Settings.DEFAULT_INITIAL_WINDOW_SIZE;
@@ -223,6 +231,23 @@ final class Http2Writer implements Runnable {
 
     // ---------------------------------------------------------------- stream output (handler threads)
 
+    /**
+     * Hands over a complete response (head, body, end) that its handler filled unpublished,
+     * without taking the lock unless the writer sleeps. After this the writer owns it.
+     */
+    void submit(StreamOutput o) {
+        o.published = true;
+        submitted.add(o);
+        if (writerWaiting) {
+            lock.lock();
+            try {
+                work.signal();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
     /** Puts a stream in the ready queue; the lock is held. Wakes the writer. */
     void schedule(StreamOutput o) {
         if (!o.queued) {
@@ -309,6 +334,10 @@ final class Http2Writer implements Runnable {
             for (StreamOutput o : stalled) {
                 o.dead = true;
             }
+            for (StreamOutput o : submitted) {
+                o.dead = true;
+            }
+            submitted.clear();
             ready.clear();
             stalled.clear();
             work.signal();
@@ -376,13 +405,19 @@ final class Http2Writer implements Runnable {
                 lock.lock();
                 try {
                     while (!closed && !finishing && control.position() == 0 && ready.isEmpty()) {
+                        writerWaiting = true; // then look again: a submit before this saw no waiter
+                        if (!submitted.isEmpty()) {
+                            writerWaiting = false;
+                            break;
+                        }
                         work.awaitUninterruptibly();
+                        writerWaiting = false;
                     }
                     if (closed) {
                         return;
                     }
                     fillBatch();
-                    shutdown = finishing && control.position() == 0 && ready.isEmpty();
+                    shutdown = finishing && control.position() == 0 && ready.isEmpty() && submitted.isEmpty();
                     space.signalAll();
                 } finally {
                     lock.unlock();
@@ -438,6 +473,13 @@ final class Http2Writer implements Runnable {
 
     /** Moves queued control frames and a fair share of each ready stream into {@code out}; lock held. */
     private void fillBatch() {
+        StreamOutput s;
+        while ((s = submitted.poll()) != null) {
+            if (!s.queued) {
+                s.queued = true;
+                ready.add(s);
+            }
+        }
         ByteBuffer c = control;
         if (c.position() > 0) {
             c.flip();
