@@ -293,8 +293,7 @@ public final class Http1Connection implements ProtocolConnection {
      * on HTTP/1.1, as the RFC allows a server to ignore Upgrade.
      */
     private boolean switchedProtocols() throws IOException {
-        Headers h = head.headers();
-        String upgrade = h.get("upgrade");
+        String upgrade = head.upgrade(); // set by the parser only when Connection lists upgrade: no scan per request
         if (upgrade == null || transport.tls() != null) {
             return false; // h2c is for cleartext; TLS negotiates h2 with ALPN
         }
@@ -305,7 +304,8 @@ public final class Http1Connection implements ProtocolConnection {
                 break;
             }
         }
-        if (target == null || !h.containsToken("connection", "upgrade") || !h.containsToken("connection", "http2-settings")
+        Headers h = head.headers();
+        if (target == null || !h.containsToken("connection", "http2-settings")
                 || h.count("http2-settings") != 1) {
             return false;
         }
