@@ -44,6 +44,7 @@ final class Http2Writer implements Runnable {
     /** Our DATA frames stay within this even if the client allows larger ones: fairness per turn. */
     private static final int MAX_DATA_FRAME = 16 * 1024;
     private static final int FRAME_HEADER = 9;
+    private static final int IDLE_OUT_BYTES = 4096;
 
     /** Told when a stream's response has fully left (END_STREAM or RST_STREAM sent). */
     interface Events {
@@ -86,7 +87,12 @@ final class Http2Writer implements Runnable {
     // Writer thread only.
     private final HpackEncoder encoder = new HpackEncoder(HpackEncoder.DEFAULT_TABLE_SIZE);
     private final HpackWriter block = new HpackWriter();
-    private ByteBuffer out = ByteBuffer.allocate(BATCH_BYTES + MAX_DATA_FRAME + FRAME_HEADER);
+    /**
+     * The batch being filled. It starts small and grows to what a batch needs; once the writer
+     * has nothing left to send it shrinks back, so an idle connection holds 4 KiB here, not a
+     * full batch.
+     */
+    private ByteBuffer out = ByteBuffer.allocate(IDLE_OUT_BYTES);
     private final FrameWriter frames = new FrameWriter(out);
 
     Http2Writer(Connection transport, DateCache dateCache, Events events, int maxQueuedControlBytes) {
@@ -459,14 +465,16 @@ final class Http2Writer implements Runnable {
             writeStartedNanos = 0;
         }
         out.clear();
+        boolean idle;
         lock.lock();
         try {
             bytesWritten += n;
+            idle = ready.isEmpty() && submitted.isEmpty() && control.position() == 0;
         } finally {
             lock.unlock();
         }
-        if (out.capacity() > 4 * BATCH_BYTES) {
-            out = ByteBuffer.allocate(BATCH_BYTES + MAX_DATA_FRAME + FRAME_HEADER);
+        if (idle && out.capacity() > IDLE_OUT_BYTES) {
+            out = ByteBuffer.allocate(IDLE_OUT_BYTES); // nothing queued: give the batch buffer back
             frames.target(out);
         }
     }
