@@ -57,6 +57,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
     private final AbuseBudget budget;
     private final ConcurrentHashMap<Integer, Http2Stream> streams = new ConcurrentHashMap<>();
     private final RecentResets recentResets = new RecentResets(RECENT_RESETS);
+    private final StreamWorkers workers = new StreamWorkers();
 
     private final FrameInput input;
 
@@ -389,7 +390,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         }
         streams.put(sid, stream);
         idleSinceNanos = 0;
-        Thread.startVirtualThread(stream);
+        workers.start(stream);
     }
 
     /** A second field block on a stream: the trailers, which must end it (RFC 9113 §8.1). */
@@ -796,6 +797,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
 
     /** The reader is done: let the writer send what it can (briefly), then close everything. */
     private void closeNow() {
+        workers.close();
         Thread w = writerThread;
         if (w != null && finalGoAwaySent) {
             try {

@@ -12,7 +12,7 @@ import java.util.function.Predicate;
  * (or, without ALPN, the first bytes do), and that protocol connection replaces this one in the
  * connection manager. Kestrel's HttpsConnectionMiddleware followed by protocol selection.
  */
-final class SecureConnection implements ProtocolConnection {
+final class SecureConnection extends HandoffConnection {
 
     private final long id;
     private final Connection raw;
@@ -20,8 +20,6 @@ final class SecureConnection implements ProtocolConnection {
     private final ServerContext context;
     private final ConnectionManager manager;
     private final ProtocolSelection selection;
-    private volatile ProtocolConnection protocol;
-    private volatile boolean stopping;
 
     SecureConnection(long id, Connection raw, TlsMiddleware tls, ServerContext context, ConnectionManager manager,
             ProtocolSelection selection) {
@@ -50,10 +48,7 @@ final class SecureConnection implements ProtocolConnection {
             // No ALPN: the client may still speak HTTP/2 with prior knowledge, so its first bytes decide.
             selected = new SniffingConnection(id, secure, context, manager, selection);
         }
-        return run(id, selected, secure, manager, p -> {
-            protocol = p;
-            return stopping;
-        });
+        return run(id, selected, secure, manager, this::installed);
     }
 
     /**
@@ -73,23 +68,13 @@ final class SecureConnection implements ProtocolConnection {
     }
 
     @Override
-    public void stopAcceptingRequests() {
-        stopping = true;
-        ProtocolConnection p = protocol;
-        if (p != null) {
-            p.stopAcceptingRequests();
-        } else {
-            raw.close(); // still handshaking: no request is in flight, nothing to finish
-        }
+    void stopBeforeHandoff() {
+        raw.close(); // still handshaking: no request is in flight, nothing to finish
     }
 
     @Override
-    public void tick(long nowNanos) {
+    void tickBeforeHandoff(long nowNanos) {
         // The handshake deadline is the middleware's, checked on its own heartbeat call.
-        ProtocolConnection p = protocol;
-        if (p != null) {
-            p.tick(nowNanos);
-        }
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
  * transport to that protocol, which replaces this one in the connection manager. Used only when
  * some installed protocol sniffs; otherwise the fallback protocol starts at once.
  */
-final class SniffingConnection implements ProtocolConnection {
+final class SniffingConnection extends HandoffConnection {
 
     private static final System.Logger LOG = System.getLogger(SniffingConnection.class.getName());
     /** Enough for an HTTP/2 preface and the first frames, and the size HTTP/1.1 waits with. */
@@ -22,8 +22,6 @@ final class SniffingConnection implements ProtocolConnection {
     private final ConnectionManager manager;
     private final ProtocolSelection selection;
     private final long deadlineNanos;
-    private volatile ProtocolConnection protocol;
-    private volatile boolean stopping;
 
     SniffingConnection(long id, Connection transport, ServerContext context, ConnectionManager manager,
             ProtocolSelection selection) {
@@ -60,28 +58,14 @@ final class SniffingConnection implements ProtocolConnection {
                 manager, this::installed);
     }
 
-    private boolean installed(ProtocolConnection p) {
-        protocol = p;
-        return stopping;
+    @Override
+    void stopBeforeHandoff() {
+        transport.close(); // nothing received yet: no request to finish
     }
 
     @Override
-    public void stopAcceptingRequests() {
-        stopping = true;
-        ProtocolConnection p = protocol;
-        if (p != null) {
-            p.stopAcceptingRequests();
-        } else {
-            transport.close(); // nothing received yet: no request to finish
-        }
-    }
-
-    @Override
-    public void tick(long nowNanos) {
-        ProtocolConnection p = protocol;
-        if (p != null) {
-            p.tick(nowNanos);
-        } else if (nowNanos - deadlineNanos >= 0) {
+    void tickBeforeHandoff(long nowNanos) {
+        if (nowNanos - deadlineNanos >= 0) {
             context.metrics().timedOut();
             transport.close();
         }
