@@ -658,6 +658,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         }
         if (streams.isEmpty()) {
             idleSinceNanos = context.clock().nanoTime() | 1;
+            writer.connectionIdle();
             if (finalGoAwaySent || peerGoingAway) {
                 writer.finishAndShutdown();
                 shutdownSinceNanos = context.clock().nanoTime() | 1;

@@ -71,6 +71,8 @@ final class Http2Writer implements Runnable {
             new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** The writer waits for work; a submitter then takes the lock only to wake it. */
     private volatile boolean writerWaiting;
+    /** The connection has no stream: the batch buffer goes back before the writer waits. */
+    private volatile boolean shrinkWhenIdle;
     /** Streams with data but no window, re-queued when a WINDOW_UPDATE or SETTINGS gives them room. */
     private final List<StreamOutput> stalled = new ArrayList<>();
     private long connectionWindow = Http2Settings.DEFAULT_INITIAL_WINDOW_SIZE;
@@ -88,9 +90,9 @@ final class Http2Writer implements Runnable {
     private final HpackEncoder encoder = new HpackEncoder(HpackEncoder.DEFAULT_TABLE_SIZE);
     private final HpackWriter block = new HpackWriter();
     /**
-     * The batch being filled. It starts small and grows to what a batch needs; once the writer
-     * has nothing left to send it shrinks back, so an idle connection holds 4 KiB here, not a
-     * full batch.
+     * The batch being filled. It starts small and grows to what a batch needs; when the
+     * connection has no stream left ({@link #connectionIdle}) it shrinks back, so an idle
+     * connection holds 4 KiB here, not a full batch, while a busy one keeps its buffer.
      */
     private ByteBuffer out = ByteBuffer.allocate(IDLE_OUT_BYTES);
     private final FrameWriter frames = new FrameWriter(out);
@@ -318,6 +320,19 @@ final class Http2Writer implements Runnable {
 
     // ---------------------------------------------------------------- lifecycle (any thread)
 
+    /** The connection's last stream ended: the writer gives its batch buffer back before it waits. */
+    void connectionIdle() {
+        shrinkWhenIdle = true;
+        if (writerWaiting) {
+            lock.lock();
+            try {
+                work.signal(); // it shrinks, finds nothing to send, and waits again
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
     /** Sends what is queued, then half-closes the socket's output and ends the writer. */
     void finishAndShutdown() {
         lock.lock();
@@ -411,6 +426,13 @@ final class Http2Writer implements Runnable {
                 lock.lock();
                 try {
                     while (!closed && !finishing && control.position() == 0 && ready.isEmpty()) {
+                        if (shrinkWhenIdle && out.position() == 0) {
+                            shrinkWhenIdle = false;
+                            if (out.capacity() > IDLE_OUT_BYTES) {
+                                out = ByteBuffer.allocate(IDLE_OUT_BYTES);
+                                frames.target(out);
+                            }
+                        }
                         writerWaiting = true; // then look again: a submit before this saw no waiter
                         if (!submitted.isEmpty()) {
                             writerWaiting = false;
@@ -465,17 +487,11 @@ final class Http2Writer implements Runnable {
             writeStartedNanos = 0;
         }
         out.clear();
-        boolean idle;
         lock.lock();
         try {
             bytesWritten += n;
-            idle = ready.isEmpty() && submitted.isEmpty() && control.position() == 0;
         } finally {
             lock.unlock();
-        }
-        if (idle && out.capacity() > IDLE_OUT_BYTES) {
-            out = ByteBuffer.allocate(IDLE_OUT_BYTES); // nothing queued: give the batch buffer back
-            frames.target(out);
         }
     }
 
