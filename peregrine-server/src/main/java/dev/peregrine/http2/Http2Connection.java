@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -63,9 +62,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
 
     private final FieldBlock block;
 
-    /** Receive window the client may still fill; credits come back from handlers (any thread). */
-    private final AtomicLong receiveWindow;
-    private final AtomicLong pendingConnectionCredit = new AtomicLong();
+    private final ConnectionReceiveWindow receiveWindow;
 
     private boolean peerSettingsReceived;
     private volatile long settingsSentNanos;
@@ -102,7 +99,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         long now = context.clock().nanoTime();
         this.budget = new AbuseBudget(h2.maxResetsPerSecond(), h2.maxControlFramesPerSecond(), now);
         this.idleSinceNanos = now;
-        this.receiveWindow = new AtomicLong(h2.initialConnectionWindow());
+        this.receiveWindow = new ConnectionReceiveWindow(h2.initialConnectionWindow(), writer);
         // A block may compress a little worse than the list it carries; past this it cannot be a
         // list within the limit and only a flood of CONTINUATION frames gets there.
         this.block = new FieldBlock(h2.maxHeaderListSize() + 16 * 1024);
@@ -435,7 +432,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
     public void onData(int streamId, byte[] data, int off, int len, boolean endStream, int flowControlledLength)
             throws Http2Exception {
         requireSettingsFirst();
-        if (receiveWindow.addAndGet(-flowControlledLength) < 0) {
+        if (!receiveWindow.spend(flowControlledLength)) {
             throw new Http2ConnectionException(Http2ErrorCode.FLOW_CONTROL_ERROR,
                     "DATA beyond the connection window (RFC 9113 §6.9.1)");
         }
@@ -674,13 +671,8 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         credit(n);
     }
 
-    /** Gives connection window back; a WINDOW_UPDATE goes out once a quarter of it is due. */
     private void credit(int n) {
-        long due = pendingConnectionCredit.addAndGet(n);
-        if (due >= h2.initialConnectionWindow() / 4 && pendingConnectionCredit.compareAndSet(due, 0)) {
-            receiveWindow.addAndGet(due);
-            writer.queueControl(13, w -> w.windowUpdate(0, (int) due));
-        }
+        receiveWindow.credit(n);
     }
 
     // ---------------------------------------------------------------- lifecycle (other threads)
