@@ -219,7 +219,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         if (s != null) {
             resetStream(s, e.error());
         } else {
-            rememberReset(e.streamId());
+            recentResets.add(e.streamId());
             context.metrics().streamReset();
             writer.queueControl(13, w -> w.rstStream(e.streamId(), e.error()));
         }
@@ -264,7 +264,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
     /** Resets a stream from our side: the handler's body and output fail, RST_STREAM goes out. */
     void resetStream(Http2Stream s, Http2ErrorCode code) {
         context.metrics().streamReset();
-        rememberReset(s.id);
+        recentResets.add(s.id);
         ReentrantLock lock = writer.lock();
         lock.lock();
         try {
@@ -284,14 +284,6 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
     private void failStream(Http2Stream s, String why) {
         writer.peerReset(s.output);
         s.body.fail(new IOException("HTTP/2 " + why));
-    }
-
-    private void rememberReset(int streamId) {
-        recentResets.add(streamId);
-    }
-
-    private boolean recentlyReset(int streamId) {
-        return recentResets.contains(streamId);
     }
 
     // ---------------------------------------------------------------- frames (reader thread)
@@ -347,7 +339,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         }
         if (sid <= lastStreamId) {
             decode(new RequestFields(true, false)); // keep the HPACK state, drop the fields
-            if (recentlyReset(sid)) {
+            if (recentResets.contains(sid)) {
                 return; // in flight when we reset it: ignored (§5.1)
             }
             if (sid < lastStreamId) {
@@ -441,11 +433,11 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         }
         Http2Stream s = streams.get(streamId);
         if (s == null) {
-            credit(flowControlledLength); // discarded: the window goes back at once
+            receiveWindow.credit(flowControlledLength); // discarded: the window goes back at once
             if (streamId > lastStreamId) {
                 throw new Http2ConnectionException(Http2ErrorCode.PROTOCOL_ERROR, "DATA on an idle stream (RFC 9113 §6.1)");
             }
-            if (recentlyReset(streamId)) {
+            if (recentResets.contains(streamId)) {
                 return;
             }
             throw new Http2StreamException(streamId, Http2ErrorCode.STREAM_CLOSED, "DATA on a closed stream (RFC 9113 §6.1)");
@@ -457,18 +449,18 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
             endedByClient(s, "DATA");
             deliver = s.state.recvData(endStream);
         } catch (Http2Exception e) {
-            credit(flowControlledLength);
+            receiveWindow.credit(flowControlledLength);
             throw e;
         } finally {
             lock.unlock();
         }
         int padding = flowControlledLength - len;
         if (!deliver || s.output.dead) {
-            credit(flowControlledLength);
+            receiveWindow.credit(flowControlledLength);
             return;
         }
         if (padding > 0) {
-            credit(padding);
+            receiveWindow.credit(padding);
         }
         s.received += len;
         checkLength(s, endStream);
@@ -617,7 +609,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
             if (!s.state.isClosed()) {
                 // The response is complete before the request: stop the rest of it (RFC 9113 §8.1).
                 s.state.sendReset(Http2ErrorCode.NO_ERROR.code());
-                rememberReset(s.id);
+                recentResets.add(s.id);
                 s.body.fail(new IOException("the response ended before the request body"));
                 writer.queueControl(13, w -> w.rstStream(s.id, Http2ErrorCode.NO_ERROR));
             }
@@ -651,7 +643,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         }
         int unread = s.body.discard();
         if (unread > 0) {
-            credit(unread);
+            receiveWindow.credit(unread);
         }
         if (streams.isEmpty()) {
             idleSinceNanos = context.clock().nanoTime() | 1;
@@ -668,10 +660,6 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         if (streamCredit > 0 && !s.body.isEnded()) {
             writer.queueControl(13, w -> w.windowUpdate(s.id, streamCredit));
         }
-        credit(n);
-    }
-
-    private void credit(int n) {
         receiveWindow.credit(n);
     }
 
