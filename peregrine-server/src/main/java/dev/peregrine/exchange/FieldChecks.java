@@ -55,6 +55,14 @@ public final class FieldChecks {
         }
     }
 
+    /** Checks every field of {@code fields}; {@code what} names the values in the message. */
+    public static void checkAll(dev.peregrine.api.Headers fields, String what) {
+        for (int i = 0, n = fields.size(); i < n; i++) {
+            checkName(fields.name(i));
+            checkValue(fields.value(i), what);
+        }
+    }
+
     /** Shows control characters escaped, so an exception message cannot split a log line either. */
     public static String quote(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 2).append('"');

@@ -1,7 +1,5 @@
 package dev.peregrine.http1;
 
-import static dev.peregrine.http1.FieldLineParser.FIELD;
-import static dev.peregrine.http1.FieldLineParser.TCHAR;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
 import dev.peregrine.api.Headers;
@@ -123,7 +121,7 @@ public final class ResponseHeadWriter {
             return;
         }
         if (reasonOrNull != null) {
-            checkValue(reasonOrNull, "reason phrase");
+            FieldChecks.checkValue(reasonOrNull, "reason phrase");
         }
         out.put(HTTP11_SP).putDecimal(status).put((byte) ' ');
         if (reasonOrNull != null) {
@@ -139,8 +137,8 @@ public final class ResponseHeadWriter {
      *     control character other than HTAB (RFC 9110 §5.5); nothing is written then
      */
     public static void header(WriteBuffer out, String name, String value) {
-        checkName(name);
-        checkValue(value, "field value");
+        FieldChecks.checkName(name);
+        FieldChecks.checkValue(value, "field value");
         out.ensure(name.length() + value.length() + 4);
         out.putAscii(name).put(COLON_SP).putAscii(value).put(CRLF);
     }
@@ -166,7 +164,7 @@ public final class ResponseHeadWriter {
      * @throws IllegalArgumentException the name is not a token
      */
     public static byte[] encodeName(String name) {
-        checkName(name);
+        FieldChecks.checkName(name);
         return (name + ": ").getBytes(ISO_8859_1);
     }
 
@@ -208,10 +206,7 @@ public final class ResponseHeadWriter {
      */
     public static void lastChunk(WriteBuffer out, Headers trailersOrNull) {
         if (trailersOrNull != null) {
-            for (int i = 0; i < trailersOrNull.size(); i++) {
-                checkName(trailersOrNull.name(i));
-                checkValue(trailersOrNull.value(i), "trailer value");
-            }
+            FieldChecks.checkAll(trailersOrNull, "trailer value");
         }
         out.put(LAST_CHUNK);
         if (trailersOrNull != null) {
@@ -220,15 +215,5 @@ public final class ResponseHeadWriter {
             }
         }
         out.put(CRLF);
-    }
-
-    // ---- validation (shared with every protocol) ----
-
-    private static void checkName(String name) {
-        FieldChecks.checkName(name);
-    }
-
-    private static void checkValue(String value, String what) {
-        FieldChecks.checkValue(value, what);
     }
 }

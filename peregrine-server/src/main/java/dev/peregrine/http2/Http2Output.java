@@ -49,10 +49,7 @@ final class Http2Output implements ResponseOutput {
     public void writeHead(int status, Headers headers, BodyMode mode, long contentLength, boolean headOnly)
             throws IOException {
         // All or nothing: every field is checked before anything is queued.
-        for (int i = 0, n = headers.size(); i < n; i++) {
-            FieldChecks.checkName(headers.name(i));
-            FieldChecks.checkValue(headers.value(i), "header value");
-        }
+        FieldChecks.checkAll(headers, "header value");
         if (!stream.published) {
             failIfDead(); // unpublished: this thread owns the head (see StreamOutput.published)
             setHead(status, headers, mode, contentLength);
@@ -126,10 +123,7 @@ final class Http2Output implements ResponseOutput {
     @Override
     public void finish(Headers trailersOrNull) throws IOException {
         if (trailersOrNull != null && !trailersOrNull.isEmpty()) {
-            for (int i = 0, n = trailersOrNull.size(); i < n; i++) {
-                FieldChecks.checkName(trailersOrNull.name(i));
-                FieldChecks.checkValue(trailersOrNull.value(i), "trailer value");
-            }
+            FieldChecks.checkAll(trailersOrNull, "trailer value");
         } else {
             trailersOrNull = null;
         }
