@@ -46,9 +46,18 @@ public final class ExchangeResponse implements Response {
     private boolean headRequest;
     private boolean connectRequest;
     private Upgraded upgraded;
+    private String altSvc;
 
     public ExchangeResponse(ResponseOutput output) {
         this.output = output;
+    }
+
+    /**
+     * Advertises an alternative service (RFC 7838 §3: {@code h3=":443"; ma=86400}) on every
+     * response of this output's connection that does not set its own; null for none.
+     */
+    public void advertiseAltSvc(String value) {
+        this.altSvc = value;
     }
 
     /** Starts a new exchange for a request with this method. */
@@ -178,6 +187,9 @@ public final class ExchangeResponse implements Response {
             case STREAMED -> -1;
             case NONE -> status == 304 && FramingRules.mayDeclareLength(connectRequest, status) ? length : -1;
         };
+        if (altSvc != null && !headers.contains("alt-svc")) {
+            headers.add("alt-svc", altSvc);
+        }
         // All or nothing: the output leaves nothing behind if it refuses a field, and nothing here changes.
         output.writeHead(status, headers, m, headLength, headRequest);
         committed = true;

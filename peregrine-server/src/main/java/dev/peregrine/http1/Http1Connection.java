@@ -134,6 +134,9 @@ public final class Http1Connection implements ProtocolConnection {
         this.request = new Http1Request(this, head, body);
         this.output = new Http1Output(this);
         this.response = new ExchangeResponse(output);
+        if (transport.tls() != null) {
+            response.advertiseAltSvc(context.altSvc()); // HTTP/3 on the same port (RFC 7838 §3)
+        }
     }
 
     Connection transport() {

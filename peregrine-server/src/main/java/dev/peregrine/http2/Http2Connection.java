@@ -1,5 +1,6 @@
 package dev.peregrine.http2;
 
+import dev.peregrine.exchange.RequestFields;
 import dev.peregrine.hpack.HpackDecoder;
 import dev.peregrine.http2.frame.FrameListener;
 import dev.peregrine.http2.frame.FrameReader;

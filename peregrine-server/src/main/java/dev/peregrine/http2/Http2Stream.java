@@ -1,7 +1,10 @@
 package dev.peregrine.http2;
 
-import dev.peregrine.api.BadRequestException;
+import dev.peregrine.api.Protocol;
 import dev.peregrine.exchange.ExchangeResponse;
+import dev.peregrine.exchange.RequestFields;
+import dev.peregrine.exchange.StreamExchange;
+import dev.peregrine.exchange.StreamRequest;
 import dev.peregrine.http2.frame.Http2ErrorCode;
 import dev.peregrine.http2.frame.StreamState;
 import dev.peregrine.server.ServerContext;
@@ -14,8 +17,6 @@ import java.io.IOException;
  */
 final class Http2Stream implements Runnable, RequestBodyPipe.Consumer {
 
-    private static final System.Logger LOG = System.getLogger(Http2Stream.class.getName());
-
     final int id;
     /** RFC 9113 §5.1; guarded by the writer's lock (reader and writer threads both move it). */
     final StreamState state;
@@ -26,7 +27,7 @@ final class Http2Stream implements Runnable, RequestBodyPipe.Consumer {
     private final ServerContext context;
     private final Http2Output out;
     private final ExchangeResponse response;
-    private final Http2Request request;
+    private final StreamRequest request;
     private final boolean expectContinue;
     /** Stream window credit the handler consumed that has not been given back yet. */
     private int unacknowledged;
@@ -54,9 +55,14 @@ final class Http2Stream implements Runnable, RequestBodyPipe.Consumer {
         }
         this.out = new Http2Output(connection.writer(), output, context.options().maxResponseBufferBytes());
         this.response = new ExchangeResponse(out);
+        if (connection.transport().tls() != null) {
+            response.advertiseAltSvc(context.altSvc()); // HTTP/3 on the same port (RFC 7838 §3)
+        }
         String method = fields.method() == null ? "GET" : fields.method();
         response.reset(method.equals("HEAD"), method.equals("CONNECT"));
-        this.request = new Http2Request(fields, body, connection.transport());
+        var transport = connection.transport();
+        this.request = new StreamRequest(fields, body, Protocol.HTTP_2, transport.tls(), transport.localAddress(),
+                transport.remoteAddress());
         String expect = fields.headers().get("expect");
         this.expectContinue = !endStream && expect != null && expect.equalsIgnoreCase("100-continue");
     }
@@ -65,72 +71,20 @@ final class Http2Stream implements Runnable, RequestBodyPipe.Consumer {
     @Override
     public void run() {
         try {
-            context.metrics().requestHandled();
-            boolean complete = false;
-            Throwable failure = null;
+            boolean complete;
             try {
-                if (rejectStatus != 0) {
-                    context.metrics().badRequest();
-                    response.sendError(rejectStatus, "Request Header Fields Too Large");
-                } else {
-                    context.handler().handle(request, response);
-                }
-                complete = response.finish();
-            } catch (Throwable t) {
-                failure = t;
-            }
-            if (failure != null) {
-                complete = handleFailure(failure);
-            }
-            if (!complete) {
-                if (failure == null) {
-                    LOG.log(System.Logger.Level.WARNING, "stream " + id + ": response to " + request
-                            + " ended before its content-length; resetting it");
-                }
-                connection.resetStream(this, Http2ErrorCode.INTERNAL_ERROR);
-            }
-            if (failure instanceof VirtualMachineError fatal) {
+                complete = StreamExchange.serve(context.handler(), context.metrics(), request, response, rejectStatus,
+                        () -> output.dead, "stream " + id);
+            } catch (VirtualMachineError fatal) {
                 connection.abort();
                 throw fatal;
+            }
+            if (!complete) {
+                connection.resetStream(this, Http2ErrorCode.INTERNAL_ERROR);
             }
         } finally {
             connection.handlerDone(this);
         }
-    }
-
-    /** A handler threw: answer if nothing was sent. True when a complete response went out. */
-    private boolean handleFailure(Throwable t) {
-        if (output.dead) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "stream " + id + ": client gone during " + request + ": " + t);
-            return true; // nothing to send: the stream is already reset
-        }
-        int status = 500;
-        if (t instanceof BadRequestException bad) {
-            context.metrics().badRequest();
-            LOG.log(System.Logger.Level.DEBUG, () -> "stream " + id + ": bad request body: " + bad.getMessage());
-            status = bad.status();
-        } else {
-            context.metrics().handlerError();
-            LOG.log(System.Logger.Level.ERROR, "handler failed for " + request + " on stream " + id, t);
-        }
-        if (response.isCommitted()) {
-            return false; // the head is out: only a reset tells the client the response is broken
-        }
-        try {
-            response.sendError(status, status == 500 ? "Internal Server Error" : reason(status));
-            return true;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-    }
-
-    private static String reason(int status) {
-        return switch (status) {
-            case 400 -> "Bad Request";
-            case 408 -> "Request Timeout";
-            case 413 -> "Content Too Large";
-            default -> "Error";
-        };
     }
 
     @Override

@@ -2,8 +2,8 @@ package dev.peregrine.http2;
 
 import dev.peregrine.api.BadRequestException;
 import dev.peregrine.api.Headers;
+import dev.peregrine.exchange.StreamBody;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -14,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * §6.9), so an unread body holds at most one window of memory and a slow handler slows its
  * client, not the server.
  */
-final class RequestBodyPipe extends InputStream {
+final class RequestBodyPipe extends StreamBody {
 
     /** What the pipe tells its stream. */
     interface Consumer {
@@ -53,7 +53,8 @@ final class RequestBodyPipe extends InputStream {
         this.declared = declared;
     }
 
-    void maxBodySize(long bytes) {
+    @Override
+    public void maxBodySize(long bytes) {
         lock.lock();
         try {
             if (started) {
@@ -164,7 +165,8 @@ final class RequestBodyPipe extends InputStream {
         }
     }
 
-    Headers trailers() {
+    @Override
+    public Headers trailers() {
         lock.lock();
         try {
             return trailers;

@@ -1,7 +1,6 @@
 package dev.peregrine.server;
 
-import dev.peregrine.transport.Connection;
-import dev.peregrine.transport.Listener;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.ThreadFactory;
@@ -9,17 +8,25 @@ import java.util.concurrent.ThreadFactory;
 /**
  * One accept loop per listener (Kestrel's ConnectionDispatcher): each accepted connection gets
  * the next id and is registered with the connection manager <em>before</em> it is scheduled on
- * its own virtual thread, so a shutdown never misses a connection that was just accepted.
+ * its own virtual thread, so a shutdown never misses a connection that was just accepted. The
+ * same loop serves stream listeners (TCP, Unix sockets) and multiplexed ones (QUIC).
  */
-final class ConnectionDispatcher implements Runnable {
+final class ConnectionDispatcher<C extends Closeable> implements Runnable {
 
     private static final System.Logger LOG = System.getLogger(ConnectionDispatcher.class.getName());
     /** Pause after a failed accept (e.g. EMFILE) so the loop does not spin while the cause persists. */
     private static final long ACCEPT_ERROR_BACKOFF_MS = 20;
 
     /** Turns an accepted transport connection into a protocol connection (TLS, ALPN, HTTP/1.1...). */
-    interface ConnectionFactory {
-        ProtocolConnection create(long id, Connection connection);
+    interface ConnectionFactory<C> {
+        ProtocolConnection create(long id, C connection);
+    }
+
+    /** What the loop accepts from: a bound listener of either kind. */
+    interface Source<C> {
+        C accept() throws IOException;
+
+        boolean isOpen();
     }
 
     /**
@@ -34,7 +41,7 @@ final class ConnectionDispatcher implements Runnable {
             this.manager = manager;
         }
 
-        void run(long id, ProtocolConnection pc, Connection connection) {
+        void run(long id, ProtocolConnection pc, Closeable connection) {
             try {
                 threads.newThread(() -> {
                     boolean handedOff = false;
@@ -44,28 +51,28 @@ final class ConnectionDispatcher implements Runnable {
                         LOG.log(System.Logger.Level.ERROR, "connection " + id + " failed", t);
                     } finally {
                         if (!handedOff) {
-                            connection.close();
+                            closeQuietly(connection);
                             manager.unregister(id);
                         }
                     }
                 }).start();
             } catch (RuntimeException | OutOfMemoryError e) {
                 manager.unregister(id);
-                connection.close();
+                closeQuietly(connection);
                 LOG.log(System.Logger.Level.ERROR, "cannot schedule connection " + id, e);
             }
         }
     }
 
-    private final Listener listener;
+    private final Source<C> listener;
     private final ConnectionManager manager;
     private final ConnectionManager.Ids ids;
-    private final ConnectionFactory factory;
+    private final ConnectionFactory<C> factory;
     private final ServerMetrics metrics;
     private final Runner runner;
 
-    ConnectionDispatcher(Listener listener, ConnectionManager manager, ConnectionManager.Ids ids,
-            ConnectionFactory factory, ServerMetrics metrics, Runner runner) {
+    ConnectionDispatcher(Source<C> listener, ConnectionManager manager, ConnectionManager.Ids ids,
+            ConnectionFactory<C> factory, ServerMetrics metrics, Runner runner) {
         this.runner = runner;
         this.listener = listener;
         this.manager = manager;
@@ -77,7 +84,7 @@ final class ConnectionDispatcher implements Runnable {
     @Override
     public void run() {
         while (listener.isOpen()) {
-            Connection connection;
+            C connection;
             try {
                 connection = listener.accept();
             } catch (ClosedChannelException closed) {
@@ -95,14 +102,22 @@ final class ConnectionDispatcher implements Runnable {
         }
     }
 
-    private void dispatch(Connection connection) {
+    private void dispatch(C connection) {
         long id = ids.next();
         ProtocolConnection pc = factory.create(id, connection);
         if (!manager.register(id, pc)) {
-            connection.close();
+            closeQuietly(connection);
             return;
         }
         runner.run(id, pc, connection);
+    }
+
+    static void closeQuietly(Closeable c) {
+        try {
+            c.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "closing " + c + ": " + e);
+        }
     }
 
     private static void sleepQuietly() {

@@ -3,8 +3,11 @@ package dev.peregrine.server;
 import dev.peregrine.api.Handler;
 import dev.peregrine.tls.TlsMiddleware;
 import dev.peregrine.tls.TlsOptions;
+import dev.peregrine.transport.Connection;
 import dev.peregrine.transport.Endpoint;
 import dev.peregrine.transport.Listener;
+import dev.peregrine.transport.MultiplexedConnection;
+import dev.peregrine.transport.MultiplexedListener;
 import dev.peregrine.transport.SocketListener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -41,6 +44,9 @@ public final class Server implements AutoCloseable {
     private final List<Listener> listeners;
     /** Per listener, its TLS middleware or {@code null} for plain text. */
     private final List<TlsMiddleware> listenerTls;
+    /** Multiplexed listeners (QUIC) with the bindings that serve them, index for index. */
+    private final List<MultiplexedListener> multiplexed;
+    private final List<MultiplexedBinding> bindings;
     private final ConnectionManager connections;
     private final Heartbeat heartbeat;
     private final List<Thread> acceptLoops = new ArrayList<>();
@@ -52,8 +58,11 @@ public final class Server implements AutoCloseable {
     private final ProtocolSelection protocols;
 
     private Server(ServerOptions options, Handler handler, List<Listener> listeners, List<TlsMiddleware> listenerTls,
-            ProtocolSelection protocols) throws IOException {
+            ProtocolSelection protocols, List<MultiplexedListener> multiplexed, List<MultiplexedBinding> bindings)
+            throws IOException {
         this.protocols = protocols;
+        this.multiplexed = List.copyOf(multiplexed);
+        this.bindings = List.copyOf(bindings);
         ServerMetrics metrics = new ServerMetrics();
         this.listeners = List.copyOf(listeners);
         this.listenerTls = java.util.Collections.unmodifiableList(new ArrayList<>(listenerTls));
@@ -62,13 +71,25 @@ public final class Server implements AutoCloseable {
         this.idleParker = new IdleParker(connections, runner);
         this.context = new ServerContext(options, handler, new DateCache(),
                 new BufferPool(options.readBufferBytes(), POOLED_READ_BUFFERS), metrics, idleParker,
-                new CoarseClock(Heartbeat.INTERVAL_NANOS), protocols);
+                new CoarseClock(Heartbeat.INTERVAL_NANOS), protocols, altSvc(multiplexed, bindings));
         List<TlsMiddleware> distinct = listenerTls.stream().filter(java.util.Objects::nonNull).distinct().toList();
         this.heartbeat = new Heartbeat(context.dateCache(), context.clock(), connections, () -> {
             for (TlsMiddleware tls : distinct) {
                 tls.onHeartbeat(); // handshake deadlines, certificate file reloads
             }
         });
+    }
+
+    /** The Alt-Svc value TLS listeners advertise: every multiplexed listener's, joined (RFC 7838 §3). */
+    private static String altSvc(List<MultiplexedListener> multiplexed, List<MultiplexedBinding> bindings) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < multiplexed.size(); i++) {
+            String v = bindings.get(i).altSvc(multiplexed.get(i));
+            if (v != null) {
+                sb.append(sb.isEmpty() ? "" : ", ").append(v);
+            }
+        }
+        return sb.isEmpty() ? null : sb.toString();
     }
 
     public static Builder builder() {
@@ -83,7 +104,7 @@ public final class Server implements AutoCloseable {
             Listener listener = listeners.get(i);
             TlsMiddleware tls = listenerTls.get(i);
             ConnectionSelector plain = protocols.fallback();
-            ConnectionDispatcher.ConnectionFactory factory;
+            ConnectionDispatcher.ConnectionFactory<Connection> factory;
             if (tls != null) {
                 factory = (id, connection) -> new SecureConnection(id, connection, tls, context, connections, protocols);
             } else if (protocols.sniffs()) {
@@ -91,16 +112,62 @@ public final class Server implements AutoCloseable {
             } else {
                 factory = (id, connection) -> plain.open(id, connection, context, null, 0);
             }
-            ConnectionDispatcher dispatcher = new ConnectionDispatcher(listener, connections, ids, factory,
-                    context.metrics(), runner);
-            Thread t = Thread.ofPlatform().daemon().name("peregrine-accept-" + listener.localAddress()).start(dispatcher);
-            acceptLoops.add(t);
+            ConnectionDispatcher.Source<Connection> source = new ConnectionDispatcher.Source<>() {
+                @Override
+                public Connection accept() throws IOException {
+                    return listener.accept();
+                }
+
+                @Override
+                public boolean isOpen() {
+                    return listener.isOpen();
+                }
+
+                @Override
+                public String toString() {
+                    return listener.toString();
+                }
+            };
+            startLoop(listener.localAddress(), new ConnectionDispatcher<>(source, connections, ids, factory,
+                    context.metrics(), runner));
         }
+        for (int i = 0; i < multiplexed.size(); i++) {
+            MultiplexedListener listener = multiplexed.get(i);
+            MultiplexedBinding binding = bindings.get(i);
+            ConnectionDispatcher.Source<MultiplexedConnection> source = new ConnectionDispatcher.Source<>() {
+                @Override
+                public MultiplexedConnection accept() throws IOException {
+                    return listener.accept();
+                }
+
+                @Override
+                public boolean isOpen() {
+                    return listener.isOpen();
+                }
+
+                @Override
+                public String toString() {
+                    return listener.toString();
+                }
+            };
+            startLoop(listener.localAddress(), new ConnectionDispatcher<>(source, connections, ids,
+                    (id, connection) -> binding.open(id, connection, context), context.metrics(), runner));
+        }
+    }
+
+    private void startLoop(SocketAddress address, Runnable dispatcher) {
+        // A platform thread: accept loops are few and must not wait behind busy virtual-thread carriers.
+        acceptLoops.add(Thread.ofPlatform().daemon().name("peregrine-accept-" + address).start(dispatcher));
     }
 
     /** The bound addresses, one per listener in the order they were added. */
     public List<SocketAddress> localAddresses() {
         return listeners.stream().map(Listener::localAddress).toList();
+    }
+
+    /** The bound addresses of the multiplexed (QUIC) listeners, in the order they were added. */
+    public List<SocketAddress> multiplexedAddresses() {
+        return multiplexed.stream().map(MultiplexedListener::localAddress).toList();
     }
 
     /** The bound port of the first TCP listener (useful with port 0). */
@@ -159,7 +226,9 @@ public final class Server implements AutoCloseable {
             stopped = true;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        for (Listener l : listeners) {
+        List<java.io.Closeable> all = new ArrayList<>(listeners);
+        all.addAll(multiplexed);
+        for (java.io.Closeable l : all) {
             try {
                 l.close();
             } catch (IOException e) {
@@ -212,8 +281,18 @@ public final class Server implements AutoCloseable {
         private Handler handler;
         private ServerOptions options = ServerOptions.defaults();
         private List<ConnectionSelector> protocols;
+        private final List<MultiplexedBinding> bindings = new ArrayList<>();
 
         private Builder() {}
+
+        /**
+         * Adds a listener with its own transport and protocol, such as HTTP/3 over QUIC
+         * ({@code Http3.on(port, tls)} in peregrine-http3).
+         */
+        public Builder listen(MultiplexedBinding binding) {
+            bindings.add(Objects.requireNonNull(binding));
+            return this;
+        }
 
         /** Adds an endpoint to listen on; at least one is required. */
         public Builder listen(Endpoint endpoint) {
@@ -261,7 +340,7 @@ public final class Server implements AutoCloseable {
             if (handler == null) {
                 throw new IllegalStateException("a handler is required");
             }
-            if (endpoints.isEmpty()) {
+            if (endpoints.isEmpty() && bindings.isEmpty()) {
                 throw new IllegalStateException("at least one endpoint is required");
             }
             ProtocolSelection selection = new ProtocolSelection(
@@ -287,22 +366,22 @@ public final class Server implements AutoCloseable {
                 middleware.add(m);
             }
             List<Listener> bound = new ArrayList<>();
+            List<MultiplexedListener> boundMultiplexed = new ArrayList<>();
+            Server server;
             try {
                 for (Endpoint e : endpoints) {
                     bound.add(SocketListener.bind(e));
                 }
+                for (MultiplexedBinding b : bindings) {
+                    boundMultiplexed.add(b.bind());
+                }
+                server = new Server(options, handler, bound, middleware, selection, boundMultiplexed, bindings);
             } catch (IOException | RuntimeException e) {
                 for (Listener l : bound) {
                     l.close();
                 }
-                throw e;
-            }
-            Server server;
-            try {
-                server = new Server(options, handler, bound, middleware, selection);
-            } catch (IOException | RuntimeException e) {
-                for (Listener l : bound) {
-                    l.close();
+                for (MultiplexedListener l : boundMultiplexed) {
+                    ConnectionDispatcher.closeQuietly(l);
                 }
                 throw e;
             }

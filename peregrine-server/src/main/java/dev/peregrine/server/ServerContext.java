@@ -5,7 +5,8 @@ import dev.peregrine.api.Handler;
 /**
  * What every connection of one server shares (Kestrel's ServiceContext): options, the
  * application, the date cache, the read-buffer pool, the counters and the idle parker
- * ({@code null} when connections never park) and the installed protocols.
+ * ({@code null} when connections never park), the installed protocols, and the Alt-Svc value TLS
+ * listeners advertise ({@code null} for none: no HTTP/3 listener, or turned off).
  */
 public record ServerContext(
         ServerOptions options,
@@ -15,12 +16,13 @@ public record ServerContext(
         ServerMetrics metrics,
         IdleParker idleParker,
         CoarseClock clock,
-        ProtocolSelection protocols) {
+        ProtocolSelection protocols,
+        String altSvc) {
 
     /** A context without idle parking (tests, transports that cannot park). */
     public ServerContext(ServerOptions options, Handler handler, DateCache dateCache, BufferPool readBuffers,
             ServerMetrics metrics) {
         this(options, handler, dateCache, readBuffers, metrics, null, CoarseClock.system(),
-                ProtocolSelection.of(options));
+                ProtocolSelection.of(options), null);
     }
 }

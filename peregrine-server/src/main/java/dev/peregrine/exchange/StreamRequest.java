@@ -1,27 +1,37 @@
-package dev.peregrine.http2;
+package dev.peregrine.exchange;
 
 import dev.peregrine.api.Headers;
 import dev.peregrine.api.Protocol;
 import dev.peregrine.api.Request;
 import dev.peregrine.api.TlsSession;
-import dev.peregrine.transport.Connection;
 import java.io.InputStream;
 import java.net.SocketAddress;
 
-/** The {@link Request} view of one HTTP/2 stream: pseudo-headers, fields and the streamed body. */
-final class Http2Request implements Request {
+/**
+ * The {@link Request} view of one stream of a multiplexed protocol (HTTP/2, HTTP/3): its
+ * checked pseudo-headers and fields and its streamed body. The rules are the same for both
+ * protocols (RFC 9113 §8.3, RFC 9114 §4.3), so the view is written once.
+ */
+public final class StreamRequest implements Request {
 
     private final RequestFields fields;
-    private final RequestBodyPipe body;
-    private final Connection transport;
+    private final StreamBody body;
+    private final Protocol protocol;
+    private final TlsSession tls;
+    private final SocketAddress local;
+    private final SocketAddress remote;
     private String path;
     private String query;
     private Headers emptyTrailers;
 
-    Http2Request(RequestFields fields, RequestBodyPipe body, Connection transport) {
+    public StreamRequest(RequestFields fields, StreamBody body, Protocol protocol, TlsSession tls,
+            SocketAddress local, SocketAddress remote) {
         this.fields = fields;
         this.body = body;
-        this.transport = transport;
+        this.protocol = protocol;
+        this.tls = tls;
+        this.local = local;
+        this.remote = remote;
     }
 
     @Override
@@ -29,7 +39,7 @@ final class Http2Request implements Request {
         return fields.method();
     }
 
-    /** {@code :path} as received; the authority for CONNECT (RFC 9113 §8.5). */
+    /** {@code :path} as received; the authority for CONNECT (RFC 9113 §8.5, RFC 9114 §4.4). */
     @Override
     public String target() {
         return fields.path() != null ? fields.path() : fields.authority();
@@ -100,32 +110,32 @@ final class Http2Request implements Request {
 
     @Override
     public Protocol protocol() {
-        return Protocol.HTTP_2;
+        return protocol;
     }
 
     @Override
     public String scheme() {
         String s = fields.scheme();
-        return s != null ? s : transport.tls() != null ? "https" : "http";
+        return s != null ? s : tls != null ? "https" : "http";
     }
 
     @Override
     public TlsSession tls() {
-        return transport.tls();
+        return tls;
     }
 
     @Override
     public SocketAddress localAddress() {
-        return transport.localAddress();
+        return local;
     }
 
     @Override
     public SocketAddress remoteAddress() {
-        return transport.remoteAddress();
+        return remote;
     }
 
     @Override
     public String toString() {
-        return method() + " " + target() + " HTTP/2";
+        return method() + " " + target() + " " + protocol.text();
     }
 }

@@ -1,15 +1,17 @@
-package dev.peregrine.http2;
+package dev.peregrine.exchange;
 
 import dev.peregrine.api.Headers;
 import dev.peregrine.hpack.HpackDecoder;
 
 /**
- * Collects one decoded request header block and checks it against RFC 9113 §8.2 and §8.3: the
- * rules that make a request malformed (a stream error of type PROTOCOL_ERROR, §8.1.1). The HPACK
- * decoder calls {@link #header} for every field; violations are noted rather than thrown, so the
- * block is still decoded to its end and the dynamic table stays in step (§4.3).
+ * Collects one decoded request field section and checks it against the rules that make a request
+ * malformed, which HTTP/2 and HTTP/3 share: RFC 9113 §8.2-§8.3 (a stream error PROTOCOL_ERROR)
+ * and RFC 9114 §4.2-§4.3 (H3_MESSAGE_ERROR). The citations in messages name RFC 9113; RFC 9114
+ * §4.2, §4.3.1 and §4.4 say the same for HTTP/3. The field decoder calls {@link #header} for
+ * every field; violations are noted rather than thrown, so the block is still decoded to its end
+ * and HPACK's dynamic table stays in step (RFC 9113 §4.3).
  */
-final class RequestFields implements HpackDecoder.HeaderSink {
+public final class RequestFields implements HpackDecoder.HeaderSink {
 
     private final boolean trailers;
     private final boolean connectProtocolAllowed;
@@ -28,14 +30,14 @@ final class RequestFields implements HpackDecoder.HeaderSink {
      * @param trailers whether this block is a trailer section (no pseudo-header fields, §8.1)
      * @param connectProtocolAllowed whether {@code :protocol} is allowed (RFC 8441, if we offered it)
      */
-    RequestFields(boolean trailers, boolean connectProtocolAllowed) {
+    public RequestFields(boolean trailers, boolean connectProtocolAllowed) {
         this.trailers = trailers;
         this.connectProtocolAllowed = connectProtocolAllowed;
         this.headers = new Headers(trailers ? 4 : 16);
     }
 
     /** The fields of an HTTP/1.1 request that upgraded to h2c, checked by the same rules. */
-    static RequestFields fromUpgrade(dev.peregrine.server.UpgradeRequest u) {
+    public static RequestFields fromUpgrade(dev.peregrine.server.UpgradeRequest u) {
         RequestFields f = new RequestFields(false, false);
         f.header(":method", u.method());
         f.header(":scheme", u.scheme());
@@ -198,7 +200,7 @@ final class RequestFields implements HpackDecoder.HeaderSink {
      * Ends the block: the request-level rules of RFC 9113 §8.3.1 that need every field. Returns
      * null when the request is well-formed, else what is wrong with it.
      */
-    String finish() {
+    public String finish() {
         if (cookies != null) {
             headers.add("cookie", cookies);
             cookies = null;
@@ -244,32 +246,32 @@ final class RequestFields implements HpackDecoder.HeaderSink {
         return "http".equals(scheme) || "https".equals(scheme);
     }
 
-    Headers headers() {
+    public Headers headers() {
         return headers;
     }
 
-    String method() {
+    public String method() {
         return method;
     }
 
-    String scheme() {
+    public String scheme() {
         return scheme;
     }
 
-    String authority() {
+    public String authority() {
         return authority;
     }
 
-    String path() {
+    public String path() {
         return path;
     }
 
-    String protocol() {
+    public String protocol() {
         return protocol;
     }
 
     /** The declared length, or -1. */
-    long contentLength() {
+    public long contentLength() {
         return contentLength;
     }
 }
