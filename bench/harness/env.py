@@ -19,6 +19,7 @@ TOOL_PACKAGES = {
     "openssl": "openssl",
     "nginx": "nginx-light",
     "h2o": "h2o",
+    "caddy": "caddy",
 }
 
 
@@ -47,7 +48,7 @@ def ensure_tools(commands, install=True):
                            check=False, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, timeout=900)
             # The Debian packages start their own services on install where an init system runs;
             # here there is none, but never leave a packaged daemon on the benchmark's CPUs.
-            for svc in ("nginx", "h2o"):
+            for svc in ("nginx", "h2o", "caddy"):
                 if svc in missing:
                     subprocess.run(["service", svc, "stop"], check=False, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL, timeout=30)
@@ -136,7 +137,10 @@ def versions(jdk):
     lib = os.path.join(BENCH_MODULE, "target", "lib")
     for key, prefix in (("peregrine", "peregrine-server-"), ("netty", "netty-codec-http-"),
                         ("jetty", "jetty-server-"), ("undertow", "undertow-core-"),
-                        ("helidon", "helidon-webserver-"), ("vertx", "vertx-core-"), ("jmh", "jmh-core-")):
+                        ("helidon", "helidon-webserver-"), ("vertx", "vertx-core-"), ("jmh", "jmh-core-"),
+                        ("netty-http3", "netty-codec-http3-"), ("netty-quic", "netty-codec-classes-quic-"),
+                        ("jetty-http3", "jetty-http3-server-"), ("jetty-quiche-native", "jetty-quiche-native-"),
+                        ("peregrine-http3", "peregrine-http3-")):
         jars = sorted(glob.glob(os.path.join(lib, prefix + "[0-9]*.jar")))
         if jars:
             v[key] = os.path.basename(jars[0])[len(prefix):-4]
@@ -145,6 +149,9 @@ def versions(jdk):
         v["nginx"] = _out([which("nginx"), "-v"]).replace("nginx version: ", "")
     if which("h2o"):
         v["h2o"] = _out([which("h2o"), "--version"]).splitlines()[0] if _out([which("h2o"), "--version"]) else ""
+    if which("caddy"):
+        out = _out([which("caddy"), "version"], stderr=False)
+        v["caddy"] = out.split()[0] if out else ""
     if which("wrk"):
         v["wrk"] = _out(["wrk", "-v"]).splitlines()[0] if _out(["wrk", "-v"]) else ""
     if which("h2load"):

@@ -360,3 +360,90 @@ def run_h2load(sc, port, duration, pin, workdir, warmup=0.0, calibrate=True):
                 metrics[m.key] = pct({"p50_ms": 50, "p99_ms": 99, "p999_ms": 99.9}[m.key])
         raw["logged"] = len(lat)
     return metrics, raw
+
+
+# The HTTP/3 load client (peregrine-benchmarks: dev.peregrine.bench.h3load.H3Load, on Netty's HTTP/3
+# client codec), the same for every server in the h3 rows. Its JVM: a fixed heap, no leak detection
+# (Netty samples buffers for leaks by default: a cost per allocation the client does not need).
+H3LOAD_MAIN = "dev.peregrine.bench.h3load.H3Load"
+H3LOAD_JVM = ["-Xms1g", "-Xmx1g", "-XX:+UseParallelGC", "--enable-native-access=ALL-UNNAMED",
+              "--sun-misc-unsafe-memory-access=allow", "-Dio.netty.leakDetection.level=disabled"]
+
+
+class H3Client:
+    """Runs H3Load (pinned to the load CPU) and returns its JSON result line as a dict."""
+
+    def __init__(self, jdk, cp, pin):
+        self.java = os.path.join(jdk, "bin", "java")
+        self.cp = cp
+        self.pin = pin
+
+    def argv(self, port, path, *opts, pinned=True):
+        argv = [self.java, *H3LOAD_JVM, "-cp", self.cp, H3LOAD_MAIN, "--url", f"https://127.0.0.1:{port}{path}",
+                "--insecure", *opts]
+        return self.pin.load(argv) if pinned else argv
+
+    def run(self, argv, timeout, alive=None):
+        """Runs argv; gives up (kills it) after `timeout` s or as soon as `alive()` turns false."""
+        p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                             text=True)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                out, err = p.communicate(timeout=0.2)
+                break
+            except subprocess.TimeoutExpired:
+                gone = alive is not None and not alive()
+                if gone or time.monotonic() > deadline:
+                    p.kill()
+                    p.communicate()
+                    raise RuntimeError("the server process exited" if gone else
+                                       f"H3Load did not finish within {timeout:.0f} s")
+        line = next((ln for ln in reversed(out.splitlines()) if ln.startswith("{")), None)
+        if line is None:
+            raise RuntimeError(f"H3Load gave no result (exit {p.returncode}): {(err or out).strip()[-300:]}")
+        return json.loads(line)
+
+    def check(self, port, path, wait=0.0, show_body=False, timeout=60.0, alive=None):
+        """One GET on one connection: readiness (`wait`: retry the connection that long) and checks."""
+        opts = ["--connections", "1", "--streams", "1", "--requests", "1"]
+        if wait:
+            opts += ["--wait", f"{wait:g}"]
+        if show_body:
+            opts.append("--show-body")
+        return self.run(self.argv(port, path, *opts), timeout, alive)
+
+
+def h3load_argv(client, sc, port, duration, warmup, pinned=True):
+    return client.argv(port, sc.path, "--connections", str(sc.connections), "--streams", str(sc.streams),
+                       "--duration", f"{duration:g}", "--warmup", f"{warmup:g}", pinned=pinned)
+
+
+def run_h3load(sc, port, duration, client, warmup=0.0, running=None):
+    """Closed-loop HTTP/3 load with H3Load: sc.connections QUIC connections x sc.streams concurrent
+    request streams, `warmup` s of load first (inside the same client process, so its JIT warms too),
+    then `duration` s measured. requests/s and p50/p99 from its result; MiB/s of response bodies for
+    download scenarios (bytes as they arrive, a download cut by the end of the run included). The
+    server's CPU share over the client's run (warm-up included) and the client's own while measuring
+    go into the raw figures: a client near 1.0 CPU is a sign the client, not the server, was the limit."""
+    argv = h3load_argv(client, sc, port, duration, warmup)
+    ticks0 = running.cpu_ticks() if running else None
+    wait0 = running.runq_wait_ns() if running else None
+    r = client.run(argv, timeout=duration + warmup + 90, alive=running.alive if running else None)
+    raw = {"command": " ".join(argv), **r}
+    if running and r.get("elapsed_s"):
+        raw["server_cpu"] = (running.cpu_ticks() - ticks0) / os.sysconf("SC_CLK_TCK") / r["elapsed_s"]
+        raw["server_runq_wait"] = (running.runq_wait_ns() - wait0) / 1e9 / r["elapsed_s"]
+    if "error" in r:
+        raise RuntimeError(f"H3Load: {r['error']}")
+    ok, bad = r["requests"], r["errors"] + r["status_errors"]
+    if ok == 0 and not (sc.size and r["bytes"] > 0):
+        raise RuntimeError(f"no request completed ({r.get('first_error') or 'no error reported'})")
+    if bad > max(10, 0.01 * ok):
+        raise RuntimeError(f"{r['errors']} errors and {r['status_errors']} non-200 responses in {ok} requests "
+                           f"({r.get('first_error')})")
+    metrics = {}
+    for m in sc.metrics:
+        if m.key in r:
+            metrics[m.key] = r[m.key] if r[m.key] is None or r[m.key] >= 0 else None
+    return metrics, raw

@@ -37,7 +37,8 @@ def parse_args(argv):
     p = argparse.ArgumentParser(prog="bench/run", description=__doc__)
     p.add_argument("--quick", action="store_true", help="1 round, 2 s per scenario: under 5 minutes")
     p.add_argument("--smoke", action="store_true", help="CI: ~1 s per scenario, Peregrine and Netty, small idle test")
-    p.add_argument("--servers", help="comma-separated, default: " + ",".join(srv.DEFAULT_ORDER))
+    p.add_argument("--servers", help="comma-separated, default: " + ",".join(srv.DEFAULT_ORDER)
+                   + " (+ " + ",".join(srv.H3_EXTRA) + " when an h3 scenario runs)")
     p.add_argument("--scenarios", help="comma-separated, default: " + ",".join(s.name for s in SCENARIOS if s.default))
     p.add_argument("--rounds", type=int)
     p.add_argument("--duration", type=float, help="seconds measured per scenario")
@@ -61,10 +62,11 @@ def parse_args(argv):
 def main(argv=None):
     a = parse_args(sys.argv[1:] if argv is None else argv)
     if a.list:
-        for s in srv.DEFAULT_ORDER:
+        for s in srv.DEFAULT_ORDER + srv.H3_EXTRA:
             print(f"server   {s:10} {srv.SERVERS[s].notes}")
         for sc in SCENARIOS:
-            print(f"scenario {sc.name:14} {'' if sc.default else '(opt-in) '}{sc.title}")
+            tag = "(opt-in) " if not sc.default else "(full runs) " if sc.protocol == srv.H3 else ""
+            print(f"scenario {sc.name:14} {tag}{sc.title}")
         return 0
     if a.render:
         return render(a.render)
@@ -81,10 +83,6 @@ def main(argv=None):
     max_minutes = a.max_minutes or {"full": 180, "quick": 4.2, "smoke": 2.5}[mode]
     publish = a.publish if a.publish is not None else mode != "smoke"
 
-    server_names = a.servers.split(",") if a.servers else (["peregrine", "netty"] if mode == "smoke" else srv.DEFAULT_ORDER)
-    for s in server_names:
-        if s not in srv.SERVERS:
-            sys.exit(f"unknown server {s!r}; known: {', '.join(srv.DEFAULT_ORDER)}")
     if a.scenarios:
         scenario_names = a.scenarios.split(",")
         for s in scenario_names:
@@ -94,7 +92,21 @@ def main(argv=None):
         scenario_names = [s.name for s in SCENARIOS if s.default]
         if mode == "quick":
             scenario_names.remove("idle-50k")
+        if mode != "full":
+            # The h3 rows need a launch of their own per server (and Caddy): named runs only in --quick
+            # and --smoke, which keeps CI's smoke run to what .ci/run installs and under its time budget.
+            scenario_names = [n for n in scenario_names if BY_NAME[n].protocol != srv.H3]
     scenarios = [BY_NAME[n] for n in scenario_names]
+    h3_selected = any(sc.protocol == srv.H3 for sc in scenarios)
+    if a.servers:
+        server_names = a.servers.split(",")
+    else:
+        server_names = ["peregrine", "netty"] if mode == "smoke" else list(srv.DEFAULT_ORDER)
+        if h3_selected and mode != "smoke":
+            server_names += srv.H3_EXTRA
+    for s in server_names:
+        if s not in srv.SERVERS:
+            sys.exit(f"unknown server {s!r}; known: {', '.join(srv.DEFAULT_ORDER + srv.H3_EXTRA)}")
     if mode == "smoke":
         # A smoke run proves the idle machinery works without holding thousands of sockets.
         scenarios = [_resized(sc, 1000) if sc.runner == "idle" else sc for sc in scenarios if sc.name != "idle-50k"]
@@ -127,9 +139,12 @@ def main(argv=None):
         tools.add("h2load")
     if any(s.runner == "h2load" for s in scenarios):
         tools.add("nghttp")  # the h2 endpoint check
-    tools |= {s for s in server_names if srv.SERVERS[s].kind == "native"}
+    tools |= {s for s in server_names if srv.SERVERS[s].kind == "native"
+              and (not srv.SERVERS[s].h3_only or h3_selected)}
     if tls_selected and any(srv.SERVERS[s].kind == "native" and srv.SERVERS[s].tls() for s in server_names):
         tools.add("openssl")  # PEM key and certificate for nginx and h2o
+    if h3_selected and any(srv.SERVERS[s].h3 and srv.SERVERS[s].h3.pem for s in server_names):
+        tools.add("openssl")  # PEM key and certificate for the HTTP/3 apps and Caddy
     missing = env.ensure_tools(tools, install=not a.no_install)
     skipped = {}  # scenario -> server -> reason
     for s in list(server_names):
@@ -147,7 +162,8 @@ def main(argv=None):
                 skipped.setdefault(sc.name, {})[s] = f"{tool} not installed"
 
     jdk = env.find_jdk()
-    java_servers = [s for s in server_names if srv.SERVERS[s].kind == "java"]
+    # The h3 rows' load client (H3Load) lives in peregrine-benchmarks too.
+    java_servers = [s for s in server_names if srv.SERVERS[s].kind == "java"] or (["h3load"] if h3_selected else [])
     if java_servers and not a.no_build:
         env.build()
     cp = env.classpath()
@@ -156,16 +172,22 @@ def main(argv=None):
     make_files()
     javatools = srv.JavaTools(jdk)
     https, pem = None, None
-    if tls_selected:
+    if tls_selected or h3_selected:
         # Only then: a TLS listener (and loading its key) would otherwise add to every startup figure.
-        https = (HTTPS_PORT, srv.make_keystore(workdir, jdk))
-        log(f"HTTPS on port {HTTPS_PORT} with {https[1]} (self-signed EC P-256, localhost)")
-        if any(srv.SERVERS[s].kind == "native" and srv.SERVERS[s].tls() for s in server_names):
-            pem = srv.make_pem(workdir, https[1])
+        keystore = srv.make_keystore(workdir, jdk)
+        https = (HTTPS_PORT, keystore) if tls_selected else None
+        log(f"{'HTTPS' if tls_selected else 'HTTP/3'} on port {HTTPS_PORT}{' (and HTTP/3 on UDP)' if tls_selected and h3_selected else ''} "
+            f"with {keystore} (self-signed EC P-256, localhost)")
+        if (tls_selected and any(srv.SERVERS[s].kind == "native" and srv.SERVERS[s].tls() for s in server_names)) \
+                or (h3_selected and any(srv.SERVERS[s].h3 and srv.SERVERS[s].h3.pem for s in server_names)):
+            pem = srv.make_pem(workdir, keystore)
             if pem is None:
-                log("no openssl: nginx and h2o get no TLS listener")
+                log("no openssl: nginx, h2o and the PEM-keyed HTTP/3 servers get no TLS listener")
     srv.write_native_configs(workdir, PORT, FILES_DIR, h2c=any(sc.protocol == "h2c" for sc in scenarios),
-                             tls=(HTTPS_PORT, *pem) if pem else None)
+                             tls=(HTTPS_PORT, *pem) if pem and tls_selected else None)
+    h3 = None
+    if h3_selected:
+        h3 = dict(client=loads.H3Client(jdk, cp, pin), pem=pem, keystore=keystore)
 
     meta = {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -184,6 +206,9 @@ def main(argv=None):
                                                        "N", f"h2load-{sc.name}.log"
                                                        if any(m.key.startswith("p") for m in sc.metrics) else None))
                    for sc in scenarios if sc.runner == "h2load"},
+        "h3load": {sc.name: " ".join(loads.h3load_argv(h3["client"], sc, HTTPS_PORT, cfg["duration"], cfg["warmup"],
+                                                       pinned=False)).replace(cp or "", "<classpath>")
+                   for sc in scenarios if sc.runner == "h3load"} if h3 else {},
     }
     samples = {}  # scenario -> server -> metric -> [values]
     raw = []
@@ -205,9 +230,13 @@ def main(argv=None):
             # HTTPS and h2 rows on a launch of their own with the TLS listener on: the other rows
             # (startup, idle memory) then measure the same plain app as for every other server.
             sdef = srv.SERVERS[name]
-            plain = [sc for sc in scenarios if sc.protocol not in srv.TLS_PROTOCOLS]
+            plain = [sc for sc in scenarios if sc.protocol not in srv.TLS_PROTOCOLS and sc.protocol != srv.H3]
             tls = [sc for sc in scenarios if sc.protocol in srv.TLS_PROTOCOLS]
-            if plain:
+            h3_rows = [sc for sc in scenarios if sc.protocol == srv.H3]
+            if plain and sdef.h3_only:
+                for sc in plain:
+                    skipped.setdefault(sc.name, {})[name] = sdef.reason(sc.protocol)
+            elif plain:
                 run_server(name, rnd, plain, cfg, jdk, cp, pin, javatools, workdir, samples, skipped, raw)
             tls_ok = sdef.kind == "java" or pem is not None
             if tls and tls_ok and any(sc.protocol in sdef.protocols for sc in tls):
@@ -219,6 +248,12 @@ def main(argv=None):
                         no_https(sdef) if sc.protocol == "https"
                         else sdef.reason(sc.protocol) if sc.protocol not in sdef.protocols
                         else "no openssl to make its PEM key")
+            if h3_rows and sdef.h3 and (pem is not None or not sdef.h3.pem):
+                run_h3_server(name, rnd, h3_rows, cfg, jdk, cp, pin, workdir, samples, skipped, raw, h3)
+            elif h3_rows:
+                for sc in h3_rows:
+                    skipped.setdefault(sc.name, {})[name] = (sdef.reason(sc.protocol) if not sdef.h3
+                                                             else "no openssl to make its PEM key")
             save()
         if stopped_early:
             break
@@ -380,7 +415,82 @@ def run_server(name, rnd, scenarios, cfg, jdk, cp, pin, javatools, workdir, samp
             del skipped[sc.name][name]
 
 
+def run_h3_server(name, rnd, scenarios, cfg, jdk, cp, pin, workdir, samples, skipped, raw, h3):
+    """The h3 rows of one server: its HTTP/3 app on UDP HTTPS_PORT, checked over HTTP/3 (GET
+    /plaintext is the readiness check, each /file/* row's file is fetched whole once), then each row
+    with H3Load. A server whose HTTP/3 app does not come up is "not available" for these rows."""
+    sdef = srv.SERVERS[name]
+    client = h3["client"]
+
+    def record(sc, metrics, extra):
+        for k, v in metrics.items():
+            samples.setdefault(sc.name, {}).setdefault(name, {}).setdefault(k, []).append(v)
+        raw.append({"round": rnd, "server": name, "scenario": sc.name, "metrics": metrics, "raw": extra})
+
+    def skip(sc, why):
+        skipped.setdefault(sc.name, {})[name] = why
+        log(f"  {sc.name}: skipped ({why})")
+
+    todo = []
+    for sc in scenarios:
+        prior = skipped.get(sc.name, {}).get(name)
+        if prior and not prior.startswith(("failed", "not available")):
+            continue
+        if sc.name in sdef.unsupported:
+            skip(sc, sdef.unsupported[sc.name])
+            continue
+        todo.append(sc)
+    if not todo:
+        return
+    argv = pin.server(srv.h3_command(sdef, jdk, cp, HTTPS_PORT, FILES_DIR, workdir, h3["pem"], h3["keystore"]))
+    log(f"round {rnd + 1}: starting {name} (HTTP/3 on UDP {HTTPS_PORT})")
+    try:
+        running = srv.start_h3(sdef, argv, HTTPS_PORT, workdir, client, env=srv.h3_env(sdef, workdir))
+    except RuntimeError as e:
+        log(f"  {name} HTTP/3 not available: {e}")
+        for sc in todo:
+            if not samples.get(sc.name, {}).get(name):
+                skip(sc, f"not available: {e}")
+        return
+    try:
+        log(f"  up in {running.startup_ms:.0f} ms (first HTTP/3 response, client JVM start included)")
+        problems = srv.validate_h3(running, FILES_DIR, [sc.path for sc in todo], client, HTTPS_PORT)
+        for k, v in problems.items():
+            log(f"  validation: {v}")
+        warmed = set()
+        for sc in todo:
+            if f"h3:{sc.path}" in problems:
+                skip(sc, problems[f"h3:{sc.path}"])
+                continue
+            if not running.alive():
+                skip(sc, "server process died")
+                continue
+            try:
+                warm = cfg["warmup"] if cfg["warmup"] > 0 and sc.warm_key not in warmed else 0
+                metrics, extra = loads.run_h3load(sc, HTTPS_PORT, cfg["duration"], client, warmup=warm,
+                                                  running=running)
+                warmed.add(sc.warm_key)
+                record(sc, metrics, extra)
+                cpu = (f"; CPU server {extra['server_cpu']:.2f}, client {extra.get('client_cpu', 0):.2f}; "
+                       f"waiting for a CPU: server {extra.get('server_runq_wait', 0):.2f}, "
+                       f"client {extra.get('client_runq_wait', 0):.2f}" if "server_cpu" in extra else "")
+                log(f"  {sc.name}: " + ", ".join(f"{k}={v:,.3f}" for k, v in metrics.items() if v is not None) + cpu)
+            except Exception as e:  # a failed scenario is reported, never fatal
+                log(f"  {sc.name}: failed: {e}")
+                raw.append({"round": rnd, "server": name, "scenario": sc.name, "error": str(e)})
+                if not samples.get(sc.name, {}).get(name):
+                    skipped.setdefault(sc.name, {})[name] = f"failed: {e}"
+    finally:
+        running.stop()
+    for sc in todo:
+        if samples.get(sc.name, {}).get(name) and skipped.get(sc.name, {}).get(name, "").startswith(
+                ("failed", "not available")):
+            del skipped[sc.name][name]
+
+
 def no_https(sdef):
+    if sdef.h3_only:
+        return sdef.reason("https")
     if sdef.tls():
         return (f"{report.NOT_COMPARED}: its TLS listener is set up for the h2 rows; the https-* rows compare "
                 "Peregrine, Netty and Jetty")

@@ -15,6 +15,8 @@ NATIVE = "#868e96"
 NO_HTTPS = "no HTTPS listener"  # skip reason of servers without HTTPS: their cells read "–", not "n/a"
 # skip reason of servers whose TLS listener is there for h2 only (https-* rows): "–" as well
 NOT_COMPARED = "not in the https-* comparison"
+# skip reason of a server that is only in the h3 rows (Caddy) for every other row: "–" as well
+H3_ONLY = "only in the h3 rows"
 
 
 def ratio(metric, mine, theirs):
@@ -75,7 +77,7 @@ def markdown(results, scenarios, servers):
                 f = figure(summary, sc.name, s, metric)
                 if f is None:
                     why = skipped.get(sc.name, {}).get(s)
-                    cells.append("n/a" if why and not why.startswith((NO_HTTPS, NOT_COMPARED)) else "–")
+                    cells.append("n/a" if why and not why.startswith((NO_HTTPS, NOT_COMPARED, H3_ONLY)) else "–")
                     continue
                 txt = metric.format(f["median"])
                 if s != BASE and mine is not None:
@@ -138,6 +140,19 @@ def markdown(results, scenarios, servers):
               "for :status 200 and the body, `h2load -n1` for the file's DATA bytes); a failed check is n/a. "
               "Commands: " + "; ".join(f"`{n}`: `{c}`" for n, c in meta["h2load"].items()) + "."
               ] if meta.get("h2load") else []) + ([
+              "- HTTP/3 (`h3-*` rows): H3Load, the harness's own closed-loop client on Netty's HTTP/3 client "
+              "codec (Netty QUIC 4.2.18: quiche + BoringSSL; one event-loop thread, epoll with recvmmsg and GSO), "
+              "the same for every server: N QUIC connections (one UDP socket and client codec each) x M "
+              "concurrent request streams, a new stream as soon as one completes; a response counts at its "
+              "FIN with status 200. Each server's HTTP/3 app runs in a launch of its own, UDP on the TLS "
+              "port, with the run's certificate (PEM for Netty, Peregrine and Caddy, the PKCS#12 file for "
+              "Jetty); GET /plaintext over HTTP/3 is the readiness check and each file row's file is fetched "
+              "whole once first. Warm-up in the same client process (its JIT warms too), then the measured "
+              "seconds; MiB/s counts body bytes as they arrive. `raw.server_cpu` / `raw.client_cpu` in "
+              "results.json tell which side was the limit, `raw.server_runq_wait` / `raw.client_runq_wait` "
+              "(seconds per second spent waiting for a CPU) whether anything else was running. Commands: "
+              + "; ".join(f"`{n}`: `{c}`" for n, c in meta["h3load"].items()) + "."
+              ] if meta.get("h3load") else []) + ([
               "- TLS negotiated by an OpenSSL client (HTTP/1.1) on each TLS listener: "
               + "; ".join(f"{k} {t}" for k, t in meta["tls"].items()) + "."
               ] if meta.get("tls") else []) + [
@@ -190,7 +205,7 @@ def svg_chart(results, sc, servers):
         mine = figure(summary, sc.name, BASE, metric)
         for s, f in rows:
             w = bar_w * max(f["median"], 0) / top
-            color = COLORS.get(s, NATIVE if s in ("nginx", "h2o") else OTHER)
+            color = COLORS.get(s, NATIVE if s in ("nginx", "h2o", "caddy") else OTHER)
             parts.append(f'<text x="{label_w - 8}" y="{y + 14}" class="l" text-anchor="end">{html.escape(s)}</text>')
             parts.append(f'<rect x="{label_w}" y="{y}" width="{max(w, 1):.1f}" height="{row_h}" fill="{color}"/>')
             x0 = label_w + bar_w * max(f["min"], 0) / top

@@ -33,7 +33,7 @@ class Scenario:
                  streams=1):
         self.name = name
         self.title = title
-        self.runner = runner          # "wrk", "latency", "idle", "startup", "h2load"
+        self.runner = runner          # "wrk", "latency", "idle", "startup", "h2load", "h3load"
         self.metrics = metrics
         self.protocol = protocol      # "h1", "https" (HTTP/1.1 over TLS), "h2c", "h2" (TLS, ALPN), "h3"
         self.path = path
@@ -45,7 +45,7 @@ class Scenario:
         self.warm_key = warm_key or path
         self.default = default        # part of a run unless --scenarios says otherwise
         self.notes = notes
-        self.streams = streams        # h2load -m: concurrent streams per connection
+        self.streams = streams        # h2load -m / H3Load --streams: concurrent streams per connection
 
 
 # Closed-loop HTTP/2 runs: h2load's per-request log gives the latency under that load.
@@ -94,9 +94,14 @@ SCENARIOS = [
     Scenario("h2-file-1m", "h2 (TLS 1.3, ALPN) download 1 MiB static file, 16 connections x 1 stream",
              "h2load", [RPS, MIBPS], protocol="h2", path="/file/1m", connections=16, streams=1, size=MIB,
              warm_key="h2:/file/1m"),
-    # HTTP/3 slots in here once a server speaks it (and lists "h3"). Not in a default run.
-    Scenario("h3-plaintext", "HTTP/3 plaintext, 64 connections x 16 streams (h2load --npn-list h3)", "h2load",
-             [RPS], protocol="h3", streams=16, default=False),
+    # HTTP/3 (H3Load, the harness's own client on Netty's HTTP/3 codec, closed loop, one thread): on a
+    # launch of its own, UDP on the TLS port, for the servers that list "h3" in servers.py (Peregrine,
+    # Netty, Jetty, Caddy). In a default full run; not in --quick or --smoke unless named.
+    Scenario("h3-hello", "HTTP/3 plaintext, 4 connections x 64 streams (H3Load)", "h3load",
+             [RPS] + H2LAT, protocol="h3", connections=4, streams=64, warm_key="h3:/plaintext"),
+    Scenario("h3-file-100m", "HTTP/3 download 100 MiB static file, 2 connections x 1 stream (H3Load)", "h3load",
+             [MIBPS], protocol="h3", path="/file/100m", connections=2, streams=1, size=100 * MIB,
+             warm_key="h3:/file/100m"),
 ]
 
 BY_NAME = {s.name: s for s in SCENARIOS}

@@ -27,49 +27,89 @@ HEAP_KIB = 2 * 1024 * 1024  # -Xmx2g: how the heap's mapping is found in /proc/P
 
 
 # Protocols served on the apps' TLS port: their scenarios run in the launch with the TLS listener on.
-TLS_PROTOCOLS = ("https", "h2", "h3")
+TLS_PROTOCOLS = ("https", "h2")
+# HTTP/3 rows run in a launch of their own (UDP on the TLS port number, 18443): each server's HTTP/3
+# app (NettyH3App, JettyH3App, `PeregrineApp ... --h3`, Caddy), checked and loaded with H3Load.
+H3 = "h3"
+H3_START_TIMEOUT = 30.0  # s: a server that does not answer GET /plaintext over HTTP/3 by then is "not available"
 # nginx 1.22 (Debian 12) speaks h2c on a `listen ... http2` port only, and nothing else there: its
 # h2c listener is a port of its own. Every other server detects the preface on the plain port.
 NGINX_H2C_PORT = 18082
 
 
+class H3Launch:
+    """How a server's HTTP/3 app starts: a Java main with its arguments after `<port> <files-dir>`
+    ("{cert}" and "{key}" become the run's PEM files), whether it loads the PKCS#12 key store
+    (-Dbench.keystore), or the native Caddy."""
+
+    def __init__(self, main=None, args=(), keystore=False, pem=True, notes=""):
+        self.main = main
+        self.args = list(args)
+        self.keystore = keystore
+        self.pem = pem
+        self.notes = notes
+
+
 class ServerDef:
-    def __init__(self, name, kind, main=None, protocols=("h1",), notes="", unsupported=None, why_not=None):
+    def __init__(self, name, kind, main=None, protocols=("h1",), notes="", unsupported=None, why_not=None,
+                 h3=None, h3_only=False):
         self.name = name
         self.kind = kind            # "java" or "native"
         self.main = main            # Java main class
-        self.protocols = set(protocols)
+        self.protocols = set(protocols) | ({H3} if h3 else set())
         self.notes = notes
         # scenario name -> reason, for what this server cannot do as configured
         self.unsupported = unsupported or {}
         # protocol -> reason it is not in `protocols` (the report's n/a text)
         self.why_not = why_not or {}
+        self.h3 = h3                # H3Launch, or None: no HTTP/3 app
+        self.h3_only = h3_only      # in the h3 rows only (Caddy): every other cell is "–"
 
     def tls(self):
         """Whether the app gets a TLS listener in the HTTPS launch (HTTP/1.1 over TLS, or h2)."""
         return bool(self.protocols & set(TLS_PROTOCOLS))
 
     def reason(self, protocol):
+        if self.h3_only and protocol != H3:
+            return f"{H3_ONLY}: {self.name} is here for the h3 rows"
         return self.why_not.get(protocol, f"{protocol} not enabled on {self.name}")
 
 
 APPS = "dev.peregrine.bench.apps."
 _H2 = ("h2c", "h2")
+# Skip reason of the h3-only server's other rows (report.py shows them as "–", not "n/a").
+H3_ONLY = "only in the h3 rows"
+H3_NOTES = {
+    "peregrine": "HTTP/3: `PeregrineApp <port> <files> --h3 --cert <PEM> --key <PKCS#8 PEM>` (peregrine-http3 "
+                 "over Netty QUIC); n/a until the app has an h3 mode",
+    "netty": "HTTP/3: NettyH3App, codec-http3 (Http3.newQuicServerCodecBuilder, Http3ServerConnectionHandler) "
+             "over Netty QUIC 4.2.18 (quiche + BoringSSL), epoll datagram channel with recvmmsg and GSO, "
+             "files as 64 KiB DATA frames while the stream is writable",
+    "jetty": "HTTP/3: JettyH3App, Jetty 12.1.5 jetty-http3-server + QuicheServerConnector "
+             "(jetty-quic-quiche-foreign, libquiche 0.24.5 from jetty-quiche-native) on the 12.1.10 core, "
+             "ResourceHandler files",
+}
 SERVERS = {
     "peregrine": ServerDef("peregrine", "java", APPS + "PeregrineApp", protocols=("h1", "https") + _H2,
                            notes="Router, StaticFiles, streaming echo; ServerOptions.defaults(); "
                                  "HTTPS: TlsOptions with the key store (JDK SSLEngine); HTTP/2: h2c by prior "
-                                 "knowledge on the plain port, h2 by ALPN on the TLS port, same handler"),
+                                 "knowledge on the plain port, h2 by ALPN on the TLS port, same handler; "
+                                 + H3_NOTES["peregrine"],
+                           h3=H3Launch(APPS + "PeregrineApp", ["--h3", "--cert", "{cert}", "--key", "{key}"])),
     "netty": ServerDef("netty", "java", APPS + "NettyApp", protocols=("h1", "https") + _H2,
                        notes="codec-http, epoll, 1 event loop per CPU, flush per read batch, FileRegion; "
                              "HTTPS: SslHandler with SslProvider.JDK (not OpenSSL); HTTP/2: codec-http2 "
                              "Http2FrameCodec + Http2MultiplexHandler + Http2StreamFrameToHttpObjectCodec, h2c by "
-                             "a preface check on the plain port, h2 by ALPN (JDK), files as HttpChunkedInput"),
+                             "a preface check on the plain port, h2 by ALPN (JDK), files as HttpChunkedInput; "
+                             + H3_NOTES["netty"],
+                       h3=H3Launch(APPS + "NettyH3App", ["--cert", "{cert}", "--key", "{key}"])),
     "jetty": ServerDef("jetty", "java", APPS + "JettyApp", protocols=("h1", "https") + _H2,
                        notes="Jetty 12 core handler, ResourceHandler, Content.copy echo; "
                              "HTTPS: SslConnectionFactory over SslContextFactory.Server (JDK TLS); HTTP/2: "
                              "HTTP2CServerConnectionFactory on the plain connector, ALPNServerConnectionFactory "
-                             "(jetty-alpn-java-server) + HTTP2ServerConnectionFactory on the TLS one"),
+                             "(jetty-alpn-java-server) + HTTP2ServerConnectionFactory on the TLS one; "
+                             + H3_NOTES["jetty"],
+                       h3=H3Launch(APPS + "JettyH3App", keystore=True, pem=False)),
     "undertow": ServerDef("undertow", "java", APPS + "UndertowApp", protocols=("h1",) + _H2,
                           notes="IO-thread sends, ResourceHandler, blocking echo on a worker; BUFFER_PIPELINED_DATA; "
                                 "HTTP/2: ENABLE_HTTP2 (h2c prior knowledge on the HTTP listener; an HTTPS "
@@ -94,9 +134,29 @@ SERVERS = {
                      notes="1 thread, file.file for plaintext/json (constants), file.dir, mruby echo (buffers the body); "
                            "HTTP/2: h2c by prior knowledge on the plain port (its default), a TLS listener "
                            "(OpenSSL) for h2 by ALPN"),
+    "caddy": ServerDef("caddy", "native",
+                       notes="Caddy (Debian package) in the h3 rows only: HTTPS on the TLS port with the run's "
+                             "certificate, `servers { protocols h1 h2 h3 }` (HTTP/3 by quic-go on UDP, same port), "
+                             "`respond` for /plaintext, `file_server` for /file/*, admin off, auto_https off, "
+                             "no access log; GOMAXPROCS = 1 from the CPU pinning",
+                       h3=H3Launch(), h3_only=True, protocols=()),
 }
+for _s in SERVERS.values():
+    if not _s.h3:
+        _s.why_not.setdefault(H3, f"no HTTP/3 in the {_s.name} app (not in the h3 rows)")
 
 DEFAULT_ORDER = ["peregrine", "netty", "jetty", "undertow", "helidon", "vertx", "jdk", "nginx", "h2o"]
+# Added to the default servers when an h3 scenario is selected.
+H3_EXTRA = ["caddy"]
+
+
+def udp_port_free(port):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
 
 
 def port_free(port):
@@ -214,6 +274,11 @@ def make_pem(workdir, keystore):
                             "-out", out], capture_output=True, text=True, timeout=60)
         if r.returncode != 0:
             raise RuntimeError(f"openssl pkcs12 failed: {(r.stderr or r.stdout).strip()[:300]}")
+        # Only the PEM blocks: openssl puts "Bag Attributes" text before each, which not every PEM reader skips.
+        text = open(out).read()
+        blocks = re.findall(r"-----BEGIN [A-Z ]+-----\n.*?-----END [A-Z ]+-----\n?", text, re.S)
+        with open(out, "w") as f:
+            f.write("".join(b if b.endswith("\n") else b + "\n" for b in blocks))
     os.chmod(cert, 0o644)
     os.chmod(key, 0o600)  # read by the master process (root) before the workers drop privileges
     return cert, key
@@ -287,7 +352,9 @@ def _dechunk(data):
 class Running:
     """A started server process (for nginx, the master; its worker is a child)."""
 
-    def __init__(self, sdef, proc, port, workdir, log_path, startup_ms, https_port=None, extra_ports=()):
+    def __init__(self, sdef, proc, port, workdir, log_path, startup_ms, https_port=None, extra_ports=(),
+                 udp_ports=()):
+        self.udp_ports = tuple(udp_ports)  # the h3 launch's UDP port
         self.sdef = sdef
         self.proc = proc
         self.port = port
@@ -371,6 +438,36 @@ class Running:
         for port in filter(None, (self.port, self.https_port, *self.extra_ports)):
             while not port_free(port) and time.monotonic() < deadline:
                 time.sleep(0.05)
+        for port in self.udp_ports:
+            while not udp_port_free(port) and time.monotonic() < deadline:
+                time.sleep(0.05)
+
+    def runq_wait_ns(self):
+        """Time the process's threads (and its children's) were runnable but waiting for a CPU, in ns
+        (/proc/PID/task/*/schedstat): the sign of something else on the server's CPU."""
+        total = 0
+        for p in self.pids():
+            try:
+                for t in os.listdir(f"/proc/{p}/task"):
+                    try:
+                        total += int(open(f"/proc/{p}/task/{t}/schedstat").read().split()[1])
+                    except (OSError, ValueError, IndexError):
+                        pass
+            except OSError:
+                pass
+        return total
+
+    def cpu_ticks(self):
+        """User + system CPU of the process and its children so far, in clock ticks (/proc/PID/stat)."""
+        total = 0
+        for p in self.pids():
+            try:
+                stat = open(f"/proc/{p}/stat").read()
+                f = stat[stat.rindex(")") + 2:].split()
+                total += int(f[11]) + int(f[12])
+            except (OSError, ValueError, IndexError):
+                pass
+        return total
 
 
 class JavaTools:
@@ -596,4 +693,112 @@ def validate(running, files_dir, h2=()):
             why = h2_check(port, path, protocol, expect_size=os.path.getsize(os.path.join(files_dir, path[6:])))
             if why:
                 problems[key] = why
+    return problems
+
+
+def write_caddyfile(workdir, port, files_dir, cert, key):
+    """Caddy's configuration for the h3 rows: the same two endpoints as the apps on HTTPS (TCP) and
+    HTTP/3 (UDP) at `port`, the run's certificate, nothing else (no admin API, no automatic HTTPS or
+    redirects, no access log, errors only in its own log). Returns its path."""
+    path = os.path.join(workdir, "Caddyfile")
+    conf = f"""# Caddy for the Peregrine side-by-side benchmark's h3 rows (bench/run writes this per run).
+{{
+	admin off
+	auto_https off
+	default_sni localhost
+	log {{
+		output file {workdir}/caddy-error.log
+		level ERROR
+	}}
+	servers {{
+		protocols h1 h2 h3
+	}}
+}}
+https://:{port} {{
+	bind 127.0.0.1
+	tls {cert} {key}
+	header /plaintext Content-Type "text/plain; charset=utf-8"
+	respond /plaintext "Hello, World!" 200
+	handle_path /file/* {{
+		root * {files_dir}
+		file_server
+	}}
+}}
+"""
+    with open(path, "w") as f:
+        f.write(conf)
+    return path
+
+
+def h3_command(sdef, jdk, cp, port, files_dir, workdir, pem=None, keystore=None):
+    """The h3 launch: `pem` = (certificate, key) PEM paths, `keystore` = the PKCS#12 path.
+    Java apps get `<port> <files-dir>` and their H3Launch args; Caddy its Caddyfile."""
+    h3 = sdef.h3
+    if sdef.kind == "java":
+        props = []
+        if h3.keystore:
+            props = [f"-Dbench.keystore={keystore}", f"-Dbench.keystorePassword={KEYSTORE_PASSWORD}",
+                     f"-Dbench.quicPemDir={os.path.join(workdir, sdef.name + '-quic-pem')}"]
+        args = [a.format(cert=pem[0] if pem else "", key=pem[1] if pem else "") for a in h3.args]
+        return [os.path.join(jdk, "bin", "java"), *JVM_FLAGS, *props, "-cp", cp, h3.main, str(port), files_dir, *args]
+    if sdef.name == "caddy":
+        conf = write_caddyfile(workdir, port, files_dir, *pem)
+        return [which("caddy"), "run", "--config", conf, "--adapter", "caddyfile"]
+    raise ValueError(sdef.name)
+
+
+def h3_env(sdef, workdir):
+    """Caddy keeps state under $XDG_DATA_HOME / $XDG_CONFIG_HOME: the run's work directory, not $HOME."""
+    if sdef.name != "caddy":
+        return None
+    return dict(os.environ, XDG_DATA_HOME=os.path.join(workdir, "caddy-data"),
+                XDG_CONFIG_HOME=os.path.join(workdir, "caddy-config"))
+
+
+def start_h3(sdef, argv, port, workdir, client, timeout=H3_START_TIMEOUT, env=None):
+    """Starts a server's HTTP/3 app and waits (H3Load --wait) until GET /plaintext over HTTP/3 answers
+    200 Hello, World!. Returns a Running (startup_ms: launch to that first HTTP/3 response, including
+    the client JVM's start) or raises RuntimeError with what went wrong."""
+    if not udp_port_free(port):
+        raise RuntimeError(f"UDP port {port} is busy")
+    log_path = os.path.join(workdir, f"{sdef.name}-h3.log")
+    logf = open(log_path, "ab")
+    t0 = time.monotonic()
+    proc = subprocess.Popen(argv, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                            cwd=workdir, start_new_session=True, env=env)
+    logf.close()
+    running = Running(sdef, proc, None, workdir, log_path, None, udp_ports=(port,))
+    try:
+        r = client.check(port, "/plaintext", wait=timeout, show_body=True, timeout=timeout + 30, alive=running.alive)
+    except RuntimeError as e:
+        running.stop()
+        raise RuntimeError(f"{e}; see {log_path}")
+    if not running.alive():
+        running.stop()
+        raise RuntimeError(f"{sdef.name} exited with {proc.returncode}; see {log_path}")
+    if r.get("requests") != 1 or r.get("body") != HELLO.decode():
+        running.stop()
+        why = r.get("first_error") or r.get("error") or f"body {r.get('body')!r}"
+        why = why.rsplit("Exception: ", 1)[-1]  # the innermost message, without the Java exception chain
+        raise RuntimeError(f"no HTTP/3 answer on UDP {port} within {timeout:.0f} s ({why}); see {log_path}")
+    running.startup_ms = (time.monotonic() - t0) * 1000
+    return running
+
+
+def validate_h3(running, files_dir, paths, client, port):
+    """One GET of each /file/* path the launch's h3 rows use, over HTTP/3: status 200 and every byte
+    (the body's length) there. /plaintext was checked by start_h3. Returns {"h3:<path>": problem}."""
+    problems = {}
+    for path in sorted(set(paths)):
+        if not path.startswith("/file/"):
+            continue
+        size = os.path.getsize(os.path.join(files_dir, path[6:]))
+        try:
+            r = client.check(port, path, timeout=120)
+        except RuntimeError as e:
+            problems[f"h3:{path}"] = f"h3 GET {path}: {e}"
+            continue
+        if r.get("requests") != 1 or r.get("bytes") != size:
+            problems[f"h3:{path}"] = (f"h3 GET {path}: {r.get('requests')} ok, {r.get('bytes')} bytes (want {size}), "
+                                      f"{r.get('first_error') or r.get('error') or ''}".rstrip(", "))
     return problems

@@ -13,16 +13,22 @@ sealed interface Command {
      * @param port 0-65535, 0 for any free port
      * @param https the HTTPS listener, or {@code null} for plain HTTP only ({@code --no-https})
      * @param http2 HTTP/2 beside HTTP/1.1: h2 on HTTPS, h2c on HTTP (off with {@code --no-http2})
+     * @param http3 HTTP/3 on the HTTPS port number over UDP (off with {@code --no-http3}; needs HTTPS)
      */
-    record Serve(Path dir, String host, int port, boolean listing, boolean quiet, Https https, boolean http2)
-            implements Command {
+    record Serve(Path dir, String host, int port, boolean listing, boolean quiet, Https https, boolean http2,
+            boolean http3) implements Command {
         static final String DEFAULT_HOST = "localhost";
         static final int DEFAULT_PORT = 8080;
         static final int DEFAULT_HTTPS_PORT = 8443;
 
-        /** With HTTP/2. */
+        /** With HTTP/2, and HTTP/3 when there is HTTPS. */
         Serve(Path dir, String host, int port, boolean listing, boolean quiet, Https https) {
             this(dir, host, port, listing, quiet, https, true);
+        }
+
+        /** HTTP/3 whenever there is HTTPS. */
+        Serve(Path dir, String host, int port, boolean listing, boolean quiet, Https https, boolean http2) {
+            this(dir, host, port, listing, quiet, https, http2, https != null);
         }
 
         /** Plain HTTP only, as with {@code --no-https}. */
@@ -80,6 +86,7 @@ sealed interface Command {
               --no-listing    answer 404 for directories without index.html instead of listing them
               --quiet         do not log requests to stdout
               --no-http2      HTTP/1.1 only (HTTP/2 is on by default: h2 over HTTPS, h2c over HTTP)
+              --no-http3      no HTTP/3 (on by default: QUIC on the HTTPS port number, over UDP)
 
             HTTPS (on by default, with the development certificate of `peregrine dev-cert`):
               --https-port N  HTTPS port, 0 for any free one (default 8443)
@@ -153,6 +160,7 @@ sealed interface Command {
         boolean endOfOptions = false;
         boolean noHttps = false;
         boolean http2 = true;
+        boolean http3 = true;
         Integer httpsPort = null;
         Path cert = null;
         Path key = null;
@@ -210,7 +218,7 @@ sealed interface Command {
                         default -> certDir = Path.of(value);
                     }
                 }
-                case "--no-listing", "--quiet", "-q", "--no-https", "--no-http2" -> {
+                case "--no-listing", "--quiet", "-q", "--no-https", "--no-http2", "--no-http3" -> {
                     if (a.inlineValue != null) {
                         return new Invalid(name + " takes no value");
                     }
@@ -218,6 +226,7 @@ sealed interface Command {
                         case "--no-listing" -> listing = false;
                         case "--no-https" -> noHttps = true;
                         case "--no-http2" -> http2 = false;
+                        case "--no-http3" -> http3 = false;
                         default -> quiet = true;
                     }
                 }
@@ -231,7 +240,7 @@ sealed interface Command {
                 || keyStorePassword != null || certDir != null;
         if (noHttps) {
             return anyHttpsOption ? new Invalid("--no-https cannot be combined with HTTPS options")
-                    : new Serve(dir, host, port, listing, quiet, null, http2);
+                    : new Serve(dir, host, port, listing, quiet, null, http2, false);
         }
         if ((cert == null) != (key == null)) {
             return new Invalid("--cert and --key go together");
@@ -254,7 +263,7 @@ sealed interface Command {
         Certificate certificate = cert != null ? new Certificate.Pem(cert, key)
                 : keyStore != null ? new Certificate.KeyStore(keyStore, keyStorePassword == null ? "" : keyStorePassword)
                 : new Certificate.Dev(certDir);
-        return new Serve(dir, host, port, listing, quiet, new Https(tlsPort, certificate), http2);
+        return new Serve(dir, host, port, listing, quiet, new Https(tlsPort, certificate), http2, http3);
     }
 
     private static Command parseDevCert(String[] argv) {

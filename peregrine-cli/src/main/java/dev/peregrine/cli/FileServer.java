@@ -2,6 +2,8 @@ package dev.peregrine.cli;
 
 import dev.peregrine.api.Handler;
 import dev.peregrine.files.StaticFiles;
+import dev.peregrine.http3.Http3;
+import dev.peregrine.http3.Http3Options;
 import dev.peregrine.observe.AccessLog;
 import dev.peregrine.server.Server;
 import dev.peregrine.server.Http2Options;
@@ -50,8 +52,11 @@ final class FileServer implements AutoCloseable {
     private final String url;
     private final String secureUrl;
     private final String certificateNote;
+    private final String http3Line;
 
-    private FileServer(Server server, String description, String url, String secureUrl, String certificateNote) {
+    private FileServer(Server server, String description, String url, String secureUrl, String certificateNote,
+            String http3Line) {
+        this.http3Line = http3Line;
         this.server = server;
         this.description = description;
         this.url = url;
@@ -95,11 +100,14 @@ final class FileServer implements AutoCloseable {
             }
         }
         int httpsPort = options.https() == null ? -1 : options.https().port();
-        Server server = bind(options.host(), options.port(), httpsPort, tls, handler, options.http2());
+        boolean http3 = tls != null && options.http3();
+        Server server = bind(options.host(), options.port(), httpsPort, tls, handler, options.http2(), http3);
         String host = options.host().indexOf(':') >= 0 ? "[" + options.host() + "]" : options.host();
         String url = "http://" + host + ":" + server.port() + "/";
         String secureUrl = tls == null ? null : "https://" + host + ":" + server.securePort() + "/";
-        return new FileServer(server, description, url, secureUrl, note);
+        String http3Line = http3 ? "HTTP/3 on UDP port " + server.securePort()
+                + " (QUIC; HTTPS responses advertise it with Alt-Svc)" : null;
+        return new FileServer(server, description, url, secureUrl, note, http3Line);
     }
 
     private static DevCertificate devCertificate(Path dir) throws CannotStart {
@@ -128,8 +136,8 @@ final class FileServer implements AutoCloseable {
         return source;
     }
 
-    private static Server bind(String host, int port, int httpsPort, TlsOptions tls, Handler handler, boolean http2)
-            throws CannotStart {
+    private static Server bind(String host, int port, int httpsPort, TlsOptions tls, Handler handler, boolean http2,
+            boolean http3) throws CannotStart {
         List<String> addresses;
         if (!Command.isLocalhost(host)) {
             // Resolve here so an unknown name fails with its own message rather than an unchecked exception from bind.
@@ -143,7 +151,8 @@ final class FileServer implements AutoCloseable {
         }
         // Port 0 on two listeners would give two different ports: with both loopbacks, take free
         // IPv4 ports and bind both families to them, trying again if someone took one in between.
-        boolean pick = addresses.size() > 1 && (port == 0 || httpsPort == 0);
+        // HTTP/3 takes the HTTPS port number on UDP, so a free HTTPS port is picked here too.
+        boolean pick = (addresses.size() > 1 || http3) && (port == 0 || httpsPort == 0);
         for (int attempt = 1; ; attempt++) {
             int http = port;
             int https = httpsPort;
@@ -170,6 +179,9 @@ final class FileServer implements AutoCloseable {
                 for (String address : addresses) {
                     secure.add(Endpoint.tcp(address, https));
                     builder.listen(secure.getLast(), tls);
+                    if (http3) {
+                        builder.listen(Http3.on(address, https, tls, Http3Options.defaults()));
+                    }
                 }
             }
             try {
@@ -258,6 +270,9 @@ final class FileServer implements AutoCloseable {
         lines.add("Serving " + description + " on " + url);
         if (secureUrl != null) {
             lines.add("Serving " + description + " on " + secureUrl);
+        }
+        if (http3Line != null) {
+            lines.add(http3Line);
         }
         if (certificateNote != null) {
             lines.add(certificateNote);

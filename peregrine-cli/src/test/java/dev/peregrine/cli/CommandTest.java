@@ -46,6 +46,17 @@ class CommandTest {
     }
 
     @Test
+    void http3IsOnWithHttpsUnlessNoHttp3() {
+        assertThat(((Command.Serve) Command.parse("serve")).http3()).isTrue();
+        assertThat(Command.parse("serve", "--no-http3"))
+                .isEqualTo(new Command.Serve(null, "localhost", 8080, true, false, DEFAULT_HTTPS, true, false));
+        assertThat(((Command.Serve) Command.parse("serve", "--no-https")).http3()).isFalse();
+        assertThat(Command.parse("serve", "--no-https", "--no-http3"))
+                .isEqualTo(new Command.Serve(null, "localhost", 8080, true, false, null, true, false));
+        assertThat(Command.parse("serve", "--no-http3=1")).isInstanceOf(Command.Invalid.class);
+    }
+
+    @Test
     void noHttpsServesPlainHttpOnly() {
         assertThat(Command.parse("serve", "--no-https"))
                 .isEqualTo(new Command.Serve(null, "localhost", 8080, true, false, null));

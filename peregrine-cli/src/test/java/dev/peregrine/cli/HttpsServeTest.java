@@ -66,6 +66,7 @@ class HttpsServeTest {
             assertThat(server.banner()).containsExactly(
                     "Serving the built-in demo page on http://localhost:" + http + "/",
                     "Serving the built-in demo page on https://localhost:" + https + "/",
+                    "HTTP/3 on UDP port " + https + " (QUIC; HTTPS responses advertise it with Alt-Svc)",
                     "Created the development certificate " + certs.resolve("localhost.pem")
                             + " (`peregrine dev-cert --dir " + certs + "` shows how to trust it)");
             assertThat(server.secureUrl()).isEqualTo("https://localhost:" + https + "/");
@@ -111,6 +112,35 @@ class HttpsServeTest {
             HttpResponse<String> plain = getH2(trust, server.url());
             assertThat(plain.version()).isEqualTo(HttpClient.Version.HTTP_2);
             assertThat(plain.body()).contains("Peregrine");
+        }
+    }
+
+    @Test
+    void http3IsServedOnTheHttpsPortNumberAndAdvertised() throws Exception {
+        Path certs = tmp.resolve("certs");
+        Path dir = Files.createDirectory(tmp.resolve("site"));
+        Files.writeString(dir.resolve("a.txt"), "over quic");
+        try (FileServer server = start("serve", dir.toString(), "--port", "0", "--https-port", "0", "--cert-dir",
+                certs.toString(), "--quiet")) {
+            try (var h3 = new dev.peregrine.e2e.h3.NettyH3Client(server.securePort())) {
+                var r = h3.get("/a.txt").get(20, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.text()).isEqualTo("over quic");
+            }
+            SSLContext trust = DevCertTesting.trusting(certs.resolve("localhost.pem"));
+            assertThat(getH2(trust, server.secureUrl()).headers().firstValue("alt-svc"))
+                    .hasValue("h3=\":" + server.securePort() + "\"; ma=86400");
+        }
+    }
+
+    @Test
+    void noHttp3MeansNoUdpListenerAndNoAltSvc() throws Exception {
+        Path certs = tmp.resolve("certs");
+        try (FileServer server = start("serve", "--port", "0", "--https-port", "0", "--cert-dir", certs.toString(),
+                "--quiet", "--no-http3")) {
+            assertThat(server.banner()).noneMatch(line -> line.contains("HTTP/3"));
+            SSLContext trust = DevCertTesting.trusting(certs.resolve("localhost.pem"));
+            assertThat(getH2(trust, server.secureUrl()).headers().firstValue("alt-svc")).isEmpty();
         }
     }
 
@@ -164,7 +194,7 @@ class HttpsServeTest {
         Path key = Files.writeString(tmp.resolve("site-key.pem"), cert.privateKeyPem());
         try (FileServer server = start("serve", tmp.toString(), "--host", "127.0.0.1", "--port", "0", "--https-port", "0",
                 "--cert", chain.toString(), "--key", key.toString(), "--quiet")) {
-            assertThat(server.banner()).hasSize(2); // no note: not the development certificate
+            assertThat(server.banner()).hasSize(3); // http, https, HTTP/3; no note: not the development certificate
             Files.writeString(tmp.resolve("index.html"), "<p>secure</p>");
             HttpResponse<String> r = get(DevCertTesting.trusting(chain), server.secureUrl());
             assertThat(r.body()).isEqualTo("<p>secure</p>");

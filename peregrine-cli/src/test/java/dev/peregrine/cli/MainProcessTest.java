@@ -36,8 +36,8 @@ class MainProcessTest {
     void servesHttpAndHttpsThenStopsGracefullyOnSigterm(@TempDir Path dir, @TempDir Path certs) throws Exception {
         Files.writeString(dir.resolve("index.html"), "<p>hi</p>");
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "dev.peregrine.cli.Main", "serve", dir.toString(), "--port", "0", "--host", "127.0.0.1",
+        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), "dev.peregrine.cli.Main", "serve", dir.toString(), "--port", "0", "--host", "127.0.0.1",
                 "--https-port", "0", "--cert-dir", certs.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
@@ -54,9 +54,10 @@ class MainProcessTest {
             }
         });
         try {
-            // Three lines, printed together once both listeners are bound: HTTP, HTTPS, which certificate.
+            // Four lines, printed together once every listener is bound: HTTP, HTTPS, HTTP/3, which certificate.
             String banner = lines.poll(WAIT_SECONDS, TimeUnit.SECONDS);
             String secureBanner = lines.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+            String http3 = lines.poll(WAIT_SECONDS, TimeUnit.SECONDS);
             String note = lines.poll(WAIT_SECONDS, TimeUnit.SECONDS);
             assertThat(banner).isNotNull();
             Matcher m = BANNER.matcher(banner);
@@ -65,6 +66,7 @@ class MainProcessTest {
             Matcher s = SECURE_BANNER.matcher(String.valueOf(secureBanner));
             assertThat(s.matches()).as(secureBanner).isTrue();
             assertThat(s.group(1)).isEqualTo(m.group(1));
+            assertThat(http3).startsWith("HTTP/3 on UDP port ");
             assertThat(note).isEqualTo("Created the development certificate " + certs.resolve("localhost.pem")
                     + " (`peregrine dev-cert --dir " + certs + "` shows how to trust it)");
 

@@ -80,16 +80,19 @@ public final class Server implements AutoCloseable {
         });
     }
 
-    /** The Alt-Svc value TLS listeners advertise: every multiplexed listener's, joined (RFC 7838 §3). */
+    /**
+     * The Alt-Svc value TLS listeners advertise: every multiplexed listener's, joined, each once
+     * (IPv4 and IPv6 listeners on one port advertise the same thing; RFC 7838 §3).
+     */
     private static String altSvc(List<MultiplexedListener> multiplexed, List<MultiplexedBinding> bindings) {
-        StringBuilder sb = new StringBuilder();
+        java.util.LinkedHashSet<String> values = new java.util.LinkedHashSet<>();
         for (int i = 0; i < multiplexed.size(); i++) {
             String v = bindings.get(i).altSvc(multiplexed.get(i));
             if (v != null) {
-                sb.append(sb.isEmpty() ? "" : ", ").append(v);
+                values.add(v);
             }
         }
-        return sb.isEmpty() ? null : sb.toString();
+        return values.isEmpty() ? null : String.join(", ", values);
     }
 
     public static Builder builder() {

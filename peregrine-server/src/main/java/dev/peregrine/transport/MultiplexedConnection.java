@@ -34,6 +34,17 @@ public interface MultiplexedConnection extends Closeable {
      */
     void close(long applicationErrorCode, String reason);
 
+    /**
+     * The graceful end: closes as {@link #close(long, String)} does, but only once the peer has
+     * received what was already written on every stream, or when {@code timeout} passes first.
+     * A QUIC CONNECTION_CLOSE discards data still in flight (RFC 9000 §10.2), so a server that
+     * closes right after its last response's FIN could lose that response. Returns at once; the
+     * default closes immediately, for transports that deliver before closing anyway.
+     */
+    default void closeAfterDelivery(long applicationErrorCode, java.time.Duration timeout) {
+        close(applicationErrorCode, "");
+    }
+
     /** Aborts the connection at once, as {@link #close(long, String)} with an internal error. */
     @Override
     void close();

@@ -201,6 +201,16 @@ public final class StreamPipe {
         }
     }
 
+    /** Bytes written and not read yet. */
+    public int buffered() {
+        lock.lock();
+        try {
+            return size;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether FIN was written. */
     public boolean isFinished() {
         lock.lock();

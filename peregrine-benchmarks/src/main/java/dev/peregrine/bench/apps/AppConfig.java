@@ -23,7 +23,7 @@ public record AppConfig(String host, int port, Path files) {
 
     public static AppConfig parse(String[] args) {
         if (args.length < 1) {
-            throw new IllegalArgumentException("usage: <port> [files-dir]");
+            throw new IllegalArgumentException("usage: <port> [files-dir] [options]");
         }
         int port = Integer.parseInt(args[0]);
         Path files = Path.of(args.length > 1 ? args[1] : System.getProperty("bench.files", "/tmp/peregrine-bench/files"));
@@ -31,6 +31,33 @@ public record AppConfig(String host, int port, Path files) {
             System.err.println("warning: files directory " + files + " does not exist; /file/* will 404");
         }
         return new AppConfig(System.getProperty("bench.host", "127.0.0.1"), port, files);
+    }
+
+    /**
+     * The value after {@code name} among the arguments after {@code <port> <files-dir>}, as in
+     * {@code --cert PATH}; {@code def} when absent, and when {@code def} is null the option is required.
+     * The HTTP/3 apps take {@code --cert <PEM> --key <PKCS#8 PEM>} this way (bench/run's h3 launch).
+     */
+    public static String option(String[] args, String name, String def) {
+        for (int i = 2; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        if (def == null) {
+            throw new IllegalArgumentException("missing option " + name);
+        }
+        return def;
+    }
+
+    /** Whether the flag {@code name} (e.g. {@code --h3}) is among the arguments after {@code <port> <files-dir>}. */
+    public static boolean flag(String[] args, String name) {
+        for (int i = 2; i < args.length; i++) {
+            if (args[i].equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The file behind {@code /file/<name>}, or {@code null} if the name is not one of ours. */

@@ -5,6 +5,8 @@ import dev.peregrine.api.Handler;
 import dev.peregrine.api.Request;
 import dev.peregrine.api.Router;
 import dev.peregrine.files.StaticFiles;
+import dev.peregrine.http3.Http3;
+import dev.peregrine.http3.Http3Options;
 import dev.peregrine.server.Server;
 import dev.peregrine.server.ServerOptions;
 import dev.peregrine.tls.CertificateSource;
@@ -57,8 +59,18 @@ public final class PeregrineApp {
                     }
                 })
                 .build();
-        Server.Builder builder = Server.builder().listen(Endpoint.tcp(cfg.host(), cfg.port()));
+        Server.Builder builder = Server.builder();
         AppConfig.Https https = cfg.https();
+        if (AppConfig.flag(args, "--h3")) {
+            // bench/run's h3 rows: HTTPS on TCP and HTTP/3 on UDP, both on the given port number.
+            TlsOptions tls = TlsOptions.builder().certificate(CertificateSource.pem(
+                    java.nio.file.Path.of(AppConfig.option(args, "--cert", null)),
+                    java.nio.file.Path.of(AppConfig.option(args, "--key", null)))).build();
+            builder.listen(Endpoint.tcp(cfg.host(), cfg.port()), tls)
+                    .listen(Http3.on(cfg.host(), cfg.port(), tls, Http3Options.defaults()));
+        } else {
+            builder.listen(Endpoint.tcp(cfg.host(), cfg.port()));
+        }
         if (https != null) {
             // The same app behind Peregrine's TLS listener (JDK SSLEngine), its default cipher suites.
             builder.listen(Endpoint.tcp(cfg.host(), https.port()), TlsOptions.builder()

@@ -1,0 +1,49 @@
+package dev.peregrine.http3;
+
+import dev.peregrine.quic.QuicListener;
+import dev.peregrine.quic.QuicTls;
+import dev.peregrine.server.MultiplexedBinding;
+import dev.peregrine.server.ProtocolConnection;
+import dev.peregrine.server.ServerContext;
+import dev.peregrine.tls.TlsOptions;
+import dev.peregrine.transport.MultiplexedConnection;
+import dev.peregrine.transport.MultiplexedListener;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
+import java.util.Objects;
+
+/** HTTP/3 over a {@link QuicListener}: what {@link Http3#on} gives the server builder. */
+record Http3Binding(InetSocketAddress address, TlsOptions tls, Http3Options options) implements MultiplexedBinding {
+
+    Http3Binding {
+        Objects.requireNonNull(address);
+        Objects.requireNonNull(tls);
+        Objects.requireNonNull(options);
+    }
+
+    @Override
+    public MultiplexedListener bind() throws IOException {
+        QuicTls quicTls;
+        try {
+            quicTls = QuicTls.of(tls, QuicTls.HTTP3);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot set up TLS for HTTP/3: " + e.getMessage(), e);
+        }
+        return QuicListener.bind(address, quicTls, options.quic());
+    }
+
+    @Override
+    public ProtocolConnection open(long id, MultiplexedConnection connection, ServerContext context) {
+        return new Http3Connection(id, connection, context, options);
+    }
+
+    /** RFC 7838 §3 with RFC 9114 §3.1.1's {@code h3} token: the same host, this UDP port. */
+    @Override
+    public String altSvc(MultiplexedListener bound) {
+        if (options.altSvcMaxAge() == 0 || !(bound.localAddress() instanceof InetSocketAddress inet)) {
+            return null;
+        }
+        return "h3=\":" + inet.getPort() + "\"; ma=" + options.altSvcMaxAge();
+    }
+}

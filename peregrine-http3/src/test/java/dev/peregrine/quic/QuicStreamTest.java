@@ -1,0 +1,376 @@
+package dev.peregrine.quic;
+
+import static dev.peregrine.quic.QuicTestClient.TIMEOUT_SECONDS;
+import static dev.peregrine.quic.QuicTestClient.async;
+import static dev.peregrine.quic.QuicTestClient.await;
+import static dev.peregrine.quic.QuicTestClient.sha256;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.peregrine.transport.MultiplexedConnection;
+import dev.peregrine.transport.MultiplexedStream;
+import dev.peregrine.transport.StreamAbortedException;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.socket.ChannelOutputShutdownException;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicStreamResetException;
+import io.netty.handler.codec.quic.QuicStreamType;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The stream cases of Kestrel's QUIC transport tests, over real QUIC on loopback against Netty's client. */
+class QuicStreamTest {
+
+    private QuicListener listener;
+    private QuicTestClient client;
+    private QuicChannel quic;
+    private MultiplexedConnection connection;
+
+    @BeforeEach
+    void connect() throws Exception {
+        listener = QuicTestClient.listen(QuicOptions.DEFAULTS);
+        client = new QuicTestClient((InetSocketAddress) listener.localAddress());
+        quic = client.connect();
+        connection = await(async(listener::accept));
+    }
+
+    @AfterEach
+    void close() {
+        if (connection != null) {
+            connection.close();
+        }
+        client.close();
+        listener.close();
+    }
+
+    @Test
+    void bidirectionalStreamCompletesGracefullyInBothDirections() throws Exception {
+        QuicTestClient.Opened s = QuicTestClient.open(quic);
+        byte[] hello = "hello, quic".getBytes(StandardCharsets.US_ASCII);
+        await(s.write(hello, true));
+
+        CompletableFuture<byte[]> echoed = async(() -> {
+            MultiplexedStream st = connection.accept();
+            assertThat(st.isBidirectional()).isTrue();
+            assertThat(st.id()).isEqualTo(0); // the client's first bidirectional stream
+            byte[] in = readAll(st);
+            st.write(in, 0, in.length, true);
+            assertThat(st.read(new byte[1], 0, 1)).isEqualTo(-1); // FIN stays FIN
+            return in;
+        });
+
+        assertThat(await(echoed)).isEqualTo(hello);
+        await(s.received().fin);
+        assertThat(s.received().bytes()).isEqualTo(hello);
+        await(s.received().inactive); // FIN both ways: the stream is over on the client too
+    }
+
+    @Test
+    void largeTransferBothWaysIsHeldBackByFlowControlWhileTheReaderIsSlow() throws Exception {
+        int size = 16 * 1024 * 1024;
+        byte[] up = random(size, 1);
+        byte[] down = random(size, 2);
+        QuicTestClient.Opened s = QuicTestClient.open(quic);
+        s.received().hashOnly();
+        CompletableFuture<Void> sent = s.write(up, true);
+        QuicStreamAdapter st = (QuicStreamAdapter) await(async(connection::accept));
+        int bound = QuicOptions.DEFAULTS.streamReadBufferBytes();
+
+        // Nobody reads yet: the adapter fills its buffer, stops reading, and quiche's window holds the client back.
+        assertThat(st.awaitBufferFull(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        assertThat(st.buffers().buffered()).isLessThanOrEqualTo(bound);
+        assertThat(sent).isNotDone();
+
+        CompletableFuture<byte[]> readDigest = async(() -> {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] small = new byte[1000]; // a slow, small-bite reader
+            long total = 0;
+            for (int n; (n = st.read(small, 0, small.length)) >= 0; ) {
+                md.update(small, 0, n);
+                total += n;
+            }
+            assertThat(total).isEqualTo(size);
+            return md.digest();
+        });
+        CompletableFuture<Void> wrote = async(() -> {
+            st.write(down, 0, down.length, true);
+            return null;
+        });
+
+        assertThat(await(readDigest)).isEqualTo(sha256(up));
+        await(sent);
+        await(wrote);
+        await(s.received().fin);
+        assertThat(s.received().count()).isEqualTo(size);
+        assertThat(s.received().digest()).isEqualTo(sha256(down));
+        assertThat(st.buffers().maxBuffered()).isPositive().isLessThanOrEqualTo(bound);
+        assertThat(st.buffers().maxInFlight()).isPositive().isLessThanOrEqualTo(QuicOptions.DEFAULTS.streamWriteBufferBytes());
+    }
+
+    @Test
+    void streamResetByTheServerReachesTheClientWithItsCode() throws Exception {
+        QuicTestClient.Opened s = QuicTestClient.open(quic);
+        await(s.write("request".getBytes(StandardCharsets.US_ASCII), false));
+        MultiplexedStream st = await(async(connection::accept));
+
+        st.reset(0x10c);
+
+        Throwable seen = await(s.received().error);
+        assertThat(seen).isInstanceOf(QuicStreamResetException.class);
+        assertThat(((QuicStreamResetException) seen).applicationProtocolCode()).isEqualTo(0x10c);
+        assertThatThrownBy(() -> st.write(new byte[1], 0, 1, false))
+                .isInstanceOfSatisfying(StreamAbortedException.class, e -> assertThat(e.errorCode()).isEqualTo(0x10c));
+        st.reset(0x10c); // idempotent
+    }
+
+    @Test
+    void streamResetByThePeerFailsTheServersReadWithThePeersCode() throws Exception {
+        QuicTestClient.Opened s = QuicTestClient.open(quic);
+        await(s.write("partial".getBytes(StandardCharsets.US_ASCII), false));
+        MultiplexedStream st = await(async(connection::accept));
+        CompletableFuture<IOException> failure = async(() -> {
+            try {
+                readAll(st);
+                return null;
+            } catch (IOException e) {
+                return e;
+            }
+        });
+
+        await(future(s.channel().shutdownOutput(0x10c))); // RESET_STREAM
+
+        assertThat(await(failure))
+                .isInstanceOfSatisfying(StreamAbortedException.class, e -> assertThat(e.errorCode()).isEqualTo(0x10c));
+    }
+
+    @Test
+    void stopSendingFromTheServerStopsTheClientsWrites() throws Exception {
+        QuicTestClient.Opened s = QuicTestClient.open(quic);
+        await(s.write("upload".getBytes(StandardCharsets.US_ASCII), false));
+        MultiplexedStream st = await(async(connection::accept));
+
+        st.stopSending(0x10b);
+
+        Throwable cause = null;
+        byte[] chunk = new byte[1024];
+        for (int i = 0; i < 100_000 && cause == null; i++) {
+            try {
+                s.write(chunk, false).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                cause = e.getCause();
+            }
+        }
+        assertThat(cause).isInstanceOf(ChannelOutputShutdownException.class).hasMessageContaining("STOP_SENDING");
+        assertThatThrownBy(() -> st.read(new byte[10], 0, 10))
+                .isInstanceOfSatisfying(StreamAbortedException.class, e -> assertThat(e.errorCode()).isEqualTo(0x10b));
+    }
+
+    @Test
+    void stopSendingFromThePeerFailsTheServersWrite() throws Exception {
+        QuicTestClient.Opened s = QuicTestClient.open(quic);
+        await(s.write("download please".getBytes(StandardCharsets.US_ASCII), false));
+        MultiplexedStream st = await(async(connection::accept));
+
+        await(future(s.channel().shutdownInput(0x10b))); // STOP_SENDING
+
+        CompletableFuture<StreamAbortedException> failure = async(() -> {
+            byte[] chunk = new byte[1024];
+            for (int i = 0; i < 1_000_000; i++) {
+                try {
+                    st.write(chunk, 0, chunk.length, false);
+                } catch (StreamAbortedException e) {
+                    return e;
+                }
+            }
+            return null;
+        });
+        // Netty does not tell the peer's code (quiche answers with RESET_STREAM carrying it, which the client,
+        // having stopped reading, never surfaces).
+        assertThat(await(failure)).isNotNull().extracting(StreamAbortedException::errorCode)
+                .isEqualTo(QuicListener.UNKNOWN_ERROR_CODE);
+        assertThatThrownBy(() -> st.write(new byte[1], 0, 1, true)).isInstanceOf(StreamAbortedException.class);
+    }
+
+    @Test
+    void manyConcurrentStreamsEachGetTheirOwnBytesBack() throws Exception {
+        int streams = 64;
+        CompletableFuture<Void> server = async(() -> {
+            List<CompletableFuture<Void>> handlers = new ArrayList<>();
+            for (int i = 0; i < streams; i++) {
+                MultiplexedStream st = connection.accept();
+                handlers.add(async(() -> {
+                    byte[] in = readAll(st);
+                    st.write(in, 0, in.length, true);
+                    return null;
+                }));
+            }
+            CompletableFuture.allOf(handlers.toArray(CompletableFuture[]::new)).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return null;
+        });
+        List<QuicTestClient.Opened> opened = new ArrayList<>();
+        List<byte[]> payloads = new ArrayList<>();
+        for (int i = 0; i < streams; i++) {
+            QuicTestClient.Opened s = QuicTestClient.open(quic);
+            byte[] payload = random(1000 + i * 517, 100 + i);
+            opened.add(s);
+            payloads.add(payload);
+            s.write(payload, true);
+        }
+        await(server);
+        for (int i = 0; i < streams; i++) {
+            await(opened.get(i).received().fin);
+            assertThat(opened.get(i).received().bytes()).as("stream %d", i).isEqualTo(payloads.get(i));
+        }
+    }
+
+    @Test
+    void finishedStreamsGiveTheirCreditBack_rfc9000_4_6() throws Exception {
+        int width = 90; // of the 100 the server allows at once: later rounds need credit back
+        for (int round = 0; round < 3; round++) {
+            CompletableFuture<Void> server = async(() -> {
+                List<CompletableFuture<Void>> handlers = new ArrayList<>();
+                for (int i = 0; i < width; i++) {
+                    MultiplexedStream st = connection.accept();
+                    handlers.add(async(() -> {
+                        byte[] in = readAll(st);
+                        st.write(in, 0, in.length, true);
+                        return null;
+                    }));
+                }
+                CompletableFuture.allOf(handlers.toArray(CompletableFuture[]::new)).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                return null;
+            });
+            List<QuicTestClient.Opened> opened = new ArrayList<>();
+            for (int i = 0; i < width; i++) {
+                QuicTestClient.Opened s = QuicTestClient.open(quic);
+                opened.add(s);
+                s.write(new byte[] {(byte) i}, true);
+            }
+            await(server);
+            for (int i = 0; i < width; i++) {
+                await(opened.get(i).received().fin);
+                assertThat(opened.get(i).received().bytes()).as("round %d stream %d", round, i).containsExactly((byte) i);
+            }
+        }
+    }
+
+    @Test
+    void streamsAnsweredBeforeTheirFinAndStoppedGiveTheirCreditBack() throws Exception {
+        int width = 90; // as an HTTP/3 server answers a GET: after its HEADERS, before its FIN
+        for (int round = 0; round < 3; round++) {
+            CompletableFuture<Void> server = async(() -> {
+                List<CompletableFuture<Void>> handlers = new ArrayList<>();
+                for (int i = 0; i < width; i++) {
+                    MultiplexedStream st = connection.accept();
+                    handlers.add(async(() -> {
+                        byte[] one = new byte[1];
+                        assertThat(st.read(one, 0, 1)).isEqualTo(1);
+                        st.write(one, 0, 1, true);
+                        st.stopSending(0x100);
+                        return null;
+                    }));
+                }
+                CompletableFuture.allOf(handlers.toArray(CompletableFuture[]::new)).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                return null;
+            });
+            List<QuicTestClient.Opened> opened = new ArrayList<>();
+            for (int i = 0; i < width; i++) {
+                QuicTestClient.Opened s = QuicTestClient.open(quic);
+                opened.add(s);
+                s.write(new byte[] {(byte) i}, false);
+            }
+            for (QuicTestClient.Opened s : opened) {
+                s.write(new byte[0], true);
+            }
+            await(server);
+            for (int i = 0; i < width; i++) {
+                await(opened.get(i).received().fin);
+                assertThat(opened.get(i).received().bytes()).as("round %d stream %d", round, i).containsExactly((byte) i);
+            }
+        }
+    }
+
+    @Test
+    void unidirectionalStreamOpenedByTheServerReachesTheClient() throws Exception {
+        MultiplexedStream uni = await(async(connection::openUnidirectional));
+        assertThat(uni.isBidirectional()).isFalse();
+        assertThat(uni.id() & 0x3).isEqualTo(0x3); // server-initiated, unidirectional (RFC 9000 §2.1)
+        byte[] settings = "settings".getBytes(StandardCharsets.US_ASCII);
+
+        uni.write(settings, 0, settings.length, true);
+
+        QuicTestClient.Received r = client.peerStreams.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertThat(r).isNotNull();
+        await(r.fin);
+        assertThat(r.bytes()).isEqualTo(settings);
+        assertThat(r.channel.streamId()).isEqualTo(uni.id());
+        assertThatThrownBy(() -> uni.read(new byte[1], 0, 1)).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void unidirectionalStreamOpenedByTheClientIsAcceptedAndReadOnly() throws Exception {
+        QuicTestClient.Opened s = QuicTestClient.open(quic, QuicStreamType.UNIDIRECTIONAL);
+        byte[] control = "control".getBytes(StandardCharsets.US_ASCII);
+        await(s.write(control, true));
+
+        MultiplexedStream st = await(async(connection::accept));
+
+        assertThat(st.isBidirectional()).isFalse();
+        assertThat(st.id() & 0x3).isEqualTo(0x2); // client-initiated, unidirectional
+        assertThat(await(async(() -> readAll(st)))).isEqualTo(control);
+        assertThatThrownBy(() -> st.write(new byte[1], 0, 1, false)).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void openingMoreUnidirectionalStreamsThanThePeerAllowsFails() throws Exception {
+        try (QuicTestClient stingy = new QuicTestClient((InetSocketAddress) listener.localAddress(), null, 1)) {
+            stingy.connect();
+            MultiplexedConnection conn = await(async(listener::accept));
+            try {
+                assertThat(await(async(conn::openUnidirectional))).isNotNull();
+                assertThatThrownBy(conn::openUnidirectional).isInstanceOf(IOException.class);
+            } finally {
+                conn.close();
+            }
+        }
+    }
+
+    static byte[] readAll(MultiplexedStream st) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        for (int n; (n = st.read(buf, 0, buf.length)) >= 0; ) {
+            out.write(buf, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] random(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    static CompletableFuture<Void> future(ChannelFuture f) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        f.addListener(x -> {
+            if (x.isSuccess()) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(x.cause());
+            }
+        });
+        return done;
+    }
+}
