@@ -12,10 +12,16 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.quic.EpollQuicUtils;
 import io.netty.handler.codec.quic.InsecureQuicTokenHandler;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -58,6 +64,9 @@ public final class QuicListener implements MultiplexedListener {
      * STOP_SENDING with a RESET_STREAM carrying the peer's code, as RFC 9000 §3.5 asks.
      */
     public static final long UNKNOWN_ERROR_CODE = -1;
+    /** Packets per GSO send: Netty's own HTTP/3 examples use 10. */
+    private static final int GSO_SEGMENTS = 10;
+    private static final int SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
 
     /** QUIC transport error CONNECTION_REFUSED (RFC 9000 §20.1). */
     static final int CONNECTION_REFUSED = 0x2;
@@ -89,11 +98,16 @@ public final class QuicListener implements MultiplexedListener {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(options, "options");
+        // epoll where there is one: recvmmsg (many datagrams per read) and GSO (one sendmsg for a
+        // train of packets) cut the system calls per request and per MiB; NIO elsewhere.
+        boolean epoll = Epoll.isAvailable();
+        boolean gso = epoll && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.eventLoopThreads(),
-                new DefaultThreadFactory("peregrine-quic", true), NioIoHandler.newFactory());
+                new DefaultThreadFactory("peregrine-quic", true),
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         QuicListener listener = new QuicListener(options, group);
         try {
-            ChannelHandler codec = new QuicServerCodecBuilder()
+            QuicServerCodecBuilder builder = new QuicServerCodecBuilder()
                     .sslEngineProvider(tls::newEngine)
                     .maxIdleTimeout(options.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
                     .maxSendUdpPayloadSize(options.maxUdpPayload())
@@ -106,16 +120,27 @@ public final class QuicListener implements MultiplexedListener {
                     .initialMaxStreamsBidirectional(options.maxBidirectionalStreams())
                     .initialMaxStreamsUnidirectional(options.maxUnidirectionalStreams())
                     .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
-                    .handler(listener.new ConnectionInitializer())
-                    .build();
-            ChannelFuture bind = new Bootstrap()
-                    .group(group)
-                    .channel(NioDatagramChannel.class)
-                    // One datagram per read buffer: it must hold the largest payload we allow.
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(Math.max(2048, options.maxUdpPayload())))
-                    .handler(codec)
-                    .bind(address)
-                    .awaitUninterruptibly();
+                    .handler(listener.new ConnectionInitializer());
+            if (gso) {
+                builder.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR,
+                        EpollQuicUtils.newSegmentedAllocator(GSO_SEGMENTS));
+            }
+            ChannelHandler codec = builder.build();
+            Bootstrap bootstrap = new Bootstrap().group(group).handler(codec)
+                    // Bigger socket buffers: a burst of datagrams while the event loop is busy is
+                    // queued by the kernel instead of dropped (the kernel caps it at rmem_max).
+                    .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
+                    .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES);
+            if (epoll) {
+                // A datagram size makes epoll read with recvmmsg, many datagrams per system call.
+                bootstrap.channel(EpollDatagramChannel.class)
+                        .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, Math.max(1500, options.maxUdpPayload()));
+            } else {
+                // One datagram per read buffer: it must hold the largest payload we allow.
+                bootstrap.channel(NioDatagramChannel.class).option(ChannelOption.RCVBUF_ALLOCATOR,
+                        new FixedRecvByteBufAllocator(Math.max(2048, options.maxUdpPayload())));
+            }
+            ChannelFuture bind = bootstrap.bind(address).awaitUninterruptibly();
             if (!bind.isSuccess()) {
                 throw new IOException("cannot bind QUIC on " + address + ": " + bind.cause().getMessage(), bind.cause());
             }

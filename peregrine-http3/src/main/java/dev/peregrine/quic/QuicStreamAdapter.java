@@ -311,6 +311,9 @@ final class QuicStreamAdapter extends ChannelInboundHandlerAdapter implements Mu
             stopSendingCode = applicationErrorCode;
             releaseInbound();
             readable.signalAll();
+            if (finReceived || peerReset) {
+                return; // the peer already finished sending: nothing to stop, no event-loop task
+            }
         } finally {
             lock.unlock();
         }
