@@ -94,7 +94,7 @@ final class QuicConnectionAdapter extends ChannelInboundHandlerAdapter implement
         } finally {
             lock.unlock();
         }
-        stream.startReading();
+        stream.startReading(); // normally a no-op: reading began when the stream arrived
         return stream;
     }
 
@@ -284,7 +284,10 @@ final class QuicConnectionAdapter extends ChannelInboundHandlerAdapter implement
         QuicStreamAdapter adapter = new QuicStreamAdapter(this, options,
                 stream.type() == QuicStreamType.BIDIRECTIONAL, stream.isLocalCreated());
         stream.pipeline().addLast(adapter);
-        ctx.channel().eventLoop().register(stream);
+        // Registered on this event loop, so it completes here and now; reading at once (up to the
+        // stream's bound) spares the accepting thread a round trip to the event loop for the
+        // request's first bytes, which usually arrived with the stream.
+        ctx.channel().eventLoop().register(stream).addListener(f -> adapter.startReading());
         lock.lock();
         try {
             accepted.add(adapter);

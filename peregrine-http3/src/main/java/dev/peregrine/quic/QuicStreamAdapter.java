@@ -160,7 +160,7 @@ final class QuicStreamAdapter extends ChannelInboundHandlerAdapter implements Mu
         return n;
     }
 
-    /** Called by accept(): reading from quiche starts only then, so unaccepted streams keep their stream credit. */
+    /** Starts reading from quiche, up to the stream's bound; when the stream arrives (and again, harmlessly, at accept). */
     void startReading() {
         if (!receives) {
             return;
