@@ -102,7 +102,7 @@ final class Http3RequestStream implements Runnable, Http3Body.Events {
         boolean complete;
         try {
             complete = StreamExchange.serve(context.handler(), context.metrics(), request, response, reject,
-                    () -> output.dead || abandoned, this.toString());
+                    this::streamGone, this);
         } catch (VirtualMachineError fatal) {
             connection.abort();
             throw fatal;
@@ -143,6 +143,10 @@ final class Http3RequestStream implements Runnable, Http3Body.Events {
             throws QpackException, InterruptedException {
         long deadline = System.nanoTime() + options.qpackBlockedTimeout().toNanos();
         return connection.qpackDecoder().decode(stream.id(), section, 0, section.length, fields::header, deadline);
+    }
+
+    private boolean streamGone() {
+        return output.dead || abandoned;
     }
 
     @Override

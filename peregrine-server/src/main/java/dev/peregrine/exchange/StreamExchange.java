@@ -28,10 +28,10 @@ public final class StreamExchange {
      *
      * @param rejectStatus non-zero to answer with this status instead of running the handler (431)
      * @param streamGone whether the client already reset the stream (nothing can be sent)
-     * @param name the stream, for log lines
+     * @param name the stream, for log lines (its {@code toString()} is called only when one is written)
      */
     public static boolean serve(Handler handler, ServerMetrics metrics, Request request, ExchangeResponse response,
-            int rejectStatus, BooleanSupplier streamGone, String name) {
+            int rejectStatus, BooleanSupplier streamGone, Object name) {
         metrics.requestHandled();
         boolean complete = false;
         Throwable failure = null;
@@ -59,7 +59,7 @@ public final class StreamExchange {
     }
 
     private static boolean answerFailure(Throwable t, ServerMetrics metrics, Request request,
-            ExchangeResponse response, BooleanSupplier streamGone, String name) {
+            ExchangeResponse response, BooleanSupplier streamGone, Object name) {
         if (streamGone.getAsBoolean()) {
             LOG.log(System.Logger.Level.DEBUG, () -> name + ": client gone during " + request + ": " + t);
             return true; // nothing to send: the stream is already reset

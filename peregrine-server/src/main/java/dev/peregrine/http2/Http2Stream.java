@@ -15,7 +15,7 @@ import java.io.IOException;
  * runs on the stream's own virtual thread. The connection's reader thread feeds it frames; the
  * writer sends what {@link Http2Output} queued.
  */
-final class Http2Stream implements Runnable, RequestBodyPipe.Consumer {
+final class Http2Stream implements Runnable, RequestBodyPipe.Consumer, java.util.function.BooleanSupplier {
 
     final int id;
     /** RFC 9113 §5.1; guarded by the writer's lock (reader and writer threads both move it). */
@@ -74,7 +74,7 @@ final class Http2Stream implements Runnable, RequestBodyPipe.Consumer {
             boolean complete;
             try {
                 complete = StreamExchange.serve(context.handler(), context.metrics(), request, response, rejectStatus,
-                        () -> output.dead, "stream " + id);
+                        this, this);
             } catch (VirtualMachineError fatal) {
                 connection.abort();
                 throw fatal;
@@ -85,6 +85,12 @@ final class Http2Stream implements Runnable, RequestBodyPipe.Consumer {
         } finally {
             connection.handlerDone(this);
         }
+    }
+
+    /** Whether the client reset the stream: nothing can be sent on it. */
+    @Override
+    public boolean getAsBoolean() {
+        return output.dead;
     }
 
     @Override
