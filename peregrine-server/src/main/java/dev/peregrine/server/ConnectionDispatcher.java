@@ -27,6 +27,32 @@ final class ConnectionDispatcher<C extends Closeable> implements Runnable {
         C accept() throws IOException;
 
         boolean isOpen();
+
+        /** A listener's accept and isOpen, named as the listener in log lines. */
+        static <C> Source<C> of(Accept<C> accept, java.util.function.BooleanSupplier open, Object name) {
+            return new Source<>() {
+                @Override
+                public C accept() throws IOException {
+                    return accept.accept();
+                }
+
+                @Override
+                public boolean isOpen() {
+                    return open.getAsBoolean();
+                }
+
+                @Override
+                public String toString() {
+                    return String.valueOf(name);
+                }
+            };
+        }
+    }
+
+    /** A blocking accept. */
+    @FunctionalInterface
+    interface Accept<C> {
+        C accept() throws IOException;
     }
 
     /**

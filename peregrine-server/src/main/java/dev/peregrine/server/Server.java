@@ -6,7 +6,6 @@ import dev.peregrine.tls.TlsOptions;
 import dev.peregrine.transport.Connection;
 import dev.peregrine.transport.Endpoint;
 import dev.peregrine.transport.Listener;
-import dev.peregrine.transport.MultiplexedConnection;
 import dev.peregrine.transport.MultiplexedListener;
 import dev.peregrine.transport.SocketListener;
 import java.io.IOException;
@@ -115,44 +114,14 @@ public final class Server implements AutoCloseable {
             } else {
                 factory = (id, connection) -> plain.open(id, connection, context, null, 0);
             }
-            ConnectionDispatcher.Source<Connection> source = new ConnectionDispatcher.Source<>() {
-                @Override
-                public Connection accept() throws IOException {
-                    return listener.accept();
-                }
-
-                @Override
-                public boolean isOpen() {
-                    return listener.isOpen();
-                }
-
-                @Override
-                public String toString() {
-                    return listener.toString();
-                }
-            };
+            var source = ConnectionDispatcher.Source.of(listener::accept, listener::isOpen, listener);
             startLoop(listener.localAddress(), new ConnectionDispatcher<>(source, connections, ids, factory,
                     context.metrics(), runner));
         }
         for (int i = 0; i < multiplexed.size(); i++) {
             MultiplexedListener listener = multiplexed.get(i);
             MultiplexedBinding binding = bindings.get(i);
-            ConnectionDispatcher.Source<MultiplexedConnection> source = new ConnectionDispatcher.Source<>() {
-                @Override
-                public MultiplexedConnection accept() throws IOException {
-                    return listener.accept();
-                }
-
-                @Override
-                public boolean isOpen() {
-                    return listener.isOpen();
-                }
-
-                @Override
-                public String toString() {
-                    return listener.toString();
-                }
-            };
+            var source = ConnectionDispatcher.Source.of(listener::accept, listener::isOpen, listener);
             startLoop(listener.localAddress(), new ConnectionDispatcher<>(source, connections, ids,
                     (id, connection) -> binding.open(id, connection, context), context.metrics(), runner));
         }
