@@ -30,7 +30,9 @@ record Http3Binding(InetSocketAddress address, TlsOptions tls, Http3Options opti
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot set up TLS for HTTP/3: " + e.getMessage(), e);
         }
-        return QuicListener.bind(address, quicTls, options.quic());
+        QuicListener listener = QuicListener.bind(address, quicTls, options.quic());
+        CertificateWatch.startIfWanted(tls, quicTls, listener);
+        return listener;
     }
 
     @Override
