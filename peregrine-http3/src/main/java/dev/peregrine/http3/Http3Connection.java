@@ -70,14 +70,15 @@ public final class Http3Connection implements ProtocolConnection {
     public boolean process() {
         try {
             openLocalStreams();
+            // Where the transport can, it hands streams over as they arrive (one hand-off fewer);
+            // this thread then only waits for the connection's end, which accept() reports.
+            boolean dispatched = transport.dispatchStreams(this::onStream);
             MultiplexedStream s;
             while ((s = transport.accept()) != null) {
-                if (s.isBidirectional()) {
-                    onRequestStream(s);
-                } else {
-                    MultiplexedStream uni = s;
-                    threads.newThread(() -> peerStreams.serve(uni)).start();
+                if (dispatched) {
+                    throw new IllegalStateException("a dispatching transport handed out a stream by accept()");
                 }
+                onStream(s);
             }
         } catch (IOException e) {
             if (!closed && transport.isOpen()) {
@@ -109,6 +110,15 @@ public final class Http3Connection implements ProtocolConnection {
         synchronized (decoderStreamLock) {
             decoderStream = decoder;
             decoder.write(type, 0, 1, false);
+        }
+    }
+
+    /** A stream the client opened; on the transport's thread when it dispatches, so never blocks. */
+    private void onStream(MultiplexedStream s) {
+        if (s.isBidirectional()) {
+            onRequestStream(s);
+        } else {
+            threads.newThread(() -> peerStreams.serve(s)).start();
         }
     }
 

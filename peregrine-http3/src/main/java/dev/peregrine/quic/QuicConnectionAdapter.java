@@ -67,11 +67,31 @@ final class QuicConnectionAdapter extends ChannelInboundHandlerAdapter implement
     private final ArrayDeque<QuicStreamAdapter> accepted = new ArrayDeque<>(); // guarded by lock
     private final AtomicInteger streamsWithPendingWrites = new AtomicInteger();
     private boolean closed; // guarded by lock
+    /** Set by dispatchStreams: new streams go to it on the event loop instead of the accept queue. */
+    private volatile java.util.function.Consumer<MultiplexedStream> dispatcher;
 
     QuicConnectionAdapter(QuicListener listener, QuicOptions options, AdaptiveRecvByteBufAllocator readSizes) {
         this.listener = listener;
         this.options = options;
         this.readSizes = readSizes;
+    }
+
+    @Override
+    public boolean dispatchStreams(java.util.function.Consumer<MultiplexedStream> handler) {
+        java.util.List<QuicStreamAdapter> early = new java.util.ArrayList<>();
+        lock.lock();
+        try {
+            dispatcher = handler;
+            early.addAll(accepted);
+            accepted.clear();
+        } finally {
+            lock.unlock();
+        }
+        for (QuicStreamAdapter s : early) {
+            s.startReading();
+            handler.accept(s);
+        }
+        return true;
     }
 
     @Override
@@ -288,12 +308,19 @@ final class QuicConnectionAdapter extends ChannelInboundHandlerAdapter implement
         // stream's bound) spares the accepting thread a round trip to the event loop for the
         // request's first bytes, which usually arrived with the stream.
         ctx.channel().eventLoop().register(stream).addListener(f -> adapter.startReading());
+        java.util.function.Consumer<MultiplexedStream> direct = null;
         lock.lock();
         try {
-            accepted.add(adapter);
-            streamArrived.signal();
+            direct = dispatcher;
+            if (direct == null) {
+                accepted.add(adapter);
+                streamArrived.signal();
+            }
         } finally {
             lock.unlock();
+        }
+        if (direct != null) {
+            direct.accept(adapter); // the protocol starts the stream's thread from here: no accept hop
         }
     }
 

@@ -24,6 +24,18 @@ public interface MultiplexedConnection extends Closeable {
      */
     MultiplexedStream accept() throws IOException;
 
+    /**
+     * Optionally hands every peer-opened stream to {@code handler} as it arrives, on the
+     * transport's own thread, instead of through {@link #accept}: one thread hand-off fewer per
+     * stream. The handler must return quickly (start a thread, never block). Streams that arrived
+     * before the call are handed over at once. Returns false when the transport does not offer
+     * this; then the caller keeps calling {@link #accept}. Either way {@code accept} returns
+     * {@code null} once the connection is closed.
+     */
+    default boolean dispatchStreams(java.util.function.Consumer<MultiplexedStream> handler) {
+        return false;
+    }
+
     /** Opens a unidirectional stream to the peer; fails when the peer's stream limit is reached. */
     MultiplexedStream openUnidirectional() throws IOException;
 
