@@ -14,7 +14,6 @@ import dev.peregrine.http3.frame.RequestStreamRules;
 import dev.peregrine.qpack.QpackDecoder;
 import dev.peregrine.qpack.QpackException;
 import dev.peregrine.server.ServerContext;
-import dev.peregrine.transport.MultiplexedConnection;
 import dev.peregrine.transport.MultiplexedStream;
 import dev.peregrine.transport.StreamAbortedException;
 import java.io.IOException;
