@@ -91,9 +91,9 @@ final class Http3Body extends StreamBody {
         }
         if (!started) {
             started = true;
-            if (maxBytes >= 0 && declared > maxBytes) {
-                throw failure = new BadRequestException(413,
-                        "request body of " + declared + " bytes is larger than " + maxBytes);
+            BadRequestException tooLarge = declaredTooLarge(declared, maxBytes);
+            if (tooLarge != null) {
+                throw failure = tooLarge;
             }
             events.bodyReadStarting();
         }
@@ -123,8 +123,9 @@ final class Http3Body extends StreamBody {
                     if (declared >= 0 && received > declared) {
                         throw malformed("more DATA than content-length " + declared + " (RFC 9114 §4.1.2)");
                     }
-                    if (maxBytes >= 0 && received > maxBytes) {
-                        throw new BadRequestException(413, "request body larger than " + maxBytes + " bytes");
+                    BadRequestException tooLarge = readTooLarge(received, maxBytes);
+                    if (tooLarge != null) {
+                        throw tooLarge;
                     }
                     return n;
                 }

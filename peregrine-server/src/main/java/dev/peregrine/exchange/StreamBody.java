@@ -1,5 +1,6 @@
 package dev.peregrine.exchange;
 
+import dev.peregrine.api.BadRequestException;
 import dev.peregrine.api.Headers;
 import java.io.InputStream;
 
@@ -14,4 +15,18 @@ public abstract class StreamBody extends InputStream {
 
     /** Changes the body limit (413 past it) before the first read; see {@code Request.maxBodySize}. */
     public abstract void maxBodySize(long bytes);
+
+    /** The 413 for a declared length over the limit, checked at the first read; null when it fits (or -1). */
+    protected static BadRequestException declaredTooLarge(long declared, long maxBytes) {
+        return maxBytes >= 0 && declared > maxBytes
+                ? new BadRequestException(413, "request body of " + declared + " bytes is larger than " + maxBytes)
+                : null;
+    }
+
+    /** The 413 once the bytes read so far pass the limit; null while they fit (or -1). */
+    protected static BadRequestException readTooLarge(long total, long maxBytes) {
+        return maxBytes >= 0 && total > maxBytes
+                ? new BadRequestException(413, "request body larger than " + maxBytes + " bytes")
+                : null;
+    }
 }

@@ -190,9 +190,7 @@ final class RequestBodyPipe extends StreamBody {
             if (!started) {
                 started = true;
                 first = true;
-                if (maxBytes >= 0 && declared > maxBytes) {
-                    failure = new BadRequestException(413, "request body of " + declared + " bytes is larger than " + maxBytes);
-                }
+                failure = declaredTooLarge(declared, maxBytes);
             }
         } finally {
             lock.unlock();
@@ -222,9 +220,10 @@ final class RequestBodyPipe extends StreamBody {
             head = (head + n) % ring.length;
             size -= n;
             total += n;
-            if (maxBytes >= 0 && total > maxBytes) {
-                failure = new BadRequestException(413, "request body larger than " + maxBytes + " bytes");
-                throw failure;
+            BadRequestException tooLarge = readTooLarge(total, maxBytes);
+            if (tooLarge != null) {
+                failure = tooLarge;
+                throw tooLarge;
             }
         } finally {
             lock.unlock();
