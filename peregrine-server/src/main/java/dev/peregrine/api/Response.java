@@ -1,7 +1,10 @@
 package dev.peregrine.api;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -49,6 +52,49 @@ public interface Response {
         contentLength(body.length);
         try (OutputStream out = body()) {
             out.write(body);
+        }
+    }
+
+    /**
+     * Sends {@code count} bytes of {@code file}, starting at {@code position}, as the whole body
+     * with a {@code Content-Length}, and ends the response. Nothing may have been written to
+     * {@link #body()} before. Over plain-TCP HTTP/1.1 the bytes go from the page cache to the
+     * socket without a copy ({@code sendfile}); TLS, HTTP/2 and HTTP/3 read them into buffers
+     * their own way. A {@code HEAD} request gets the length alone. The channel stays open: the
+     * caller owns it.
+     *
+     * @throws EOFException if the file ends before {@code count} bytes (it shrank while being
+     *     sent); the server then aborts the response rather than send fewer bytes than declared
+     */
+    default void sendFile(FileChannel file, long position, long count) throws IOException {
+        if (position < 0 || count < 0) {
+            throw new IllegalArgumentException("negative position or count");
+        }
+        contentLength(count);
+        try (OutputStream out = body()) {
+            copyFileRegion(file, position, count, out);
+        }
+    }
+
+    /**
+     * Copies {@code count} bytes of {@code file} from {@code position} to {@code out} through one
+     * buffer: the portable route for a file body, where no zero-copy transfer applies.
+     *
+     * @throws EOFException if the file ends first
+     */
+    static void copyFileRegion(FileChannel file, long position, long count, OutputStream out) throws IOException {
+        byte[] chunk = new byte[(int) Math.min(64 * 1024, Math.max(count, 1))];
+        ByteBuffer buf = ByteBuffer.wrap(chunk);
+        long pos = position;
+        long end = position + count;
+        while (pos < end) {
+            buf.clear().limit((int) Math.min(chunk.length, end - pos));
+            int n = file.read(buf, pos);
+            if (n < 0) {
+                throw new EOFException("file shrank while being sent");
+            }
+            out.write(chunk, 0, n);
+            pos += n;
         }
     }
 

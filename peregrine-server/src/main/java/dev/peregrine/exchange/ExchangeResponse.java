@@ -5,6 +5,7 @@ import dev.peregrine.api.Response;
 import dev.peregrine.api.Upgraded;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -243,6 +244,25 @@ public final class ExchangeResponse implements Response {
             emit(b, off, len);
         } else {
             pending.put(b, off, len);
+        }
+    }
+
+    @Override
+    public void sendFile(FileChannel file, long position, long count) throws IOException {
+        if (position < 0 || count < 0) {
+            throw new IllegalArgumentException("negative position or count");
+        }
+        if (written > 0 || committed || finished || body.closed) {
+            throw new IllegalStateException("sendFile needs a response with nothing written yet");
+        }
+        contentLength = count;
+        commit(false);
+        written = count;
+        if (!bodySuppressed && count > 0) {
+            output.writeFile(file, position, count);
+        }
+        if (!finish()) {
+            throw new IOException("file response ended short of its length"); // unreachable: written == count
         }
     }
 

@@ -1,7 +1,11 @@
 package dev.peregrine.exchange;
 
 import dev.peregrine.api.Headers;
+import dev.peregrine.api.Response;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 
 /**
  * What a protocol does with a response once {@link ExchangeResponse} has applied the
@@ -33,6 +37,27 @@ public interface ResponseOutput {
 
     /** Body bytes after the head, framed by the output; may block when the peer is slow (backpressure). */
     void writeBody(byte[] b, int off, int len) throws IOException;
+
+    /**
+     * Body bytes taken from a file region, after a head in {@link BodyMode#LENGTH}. The default
+     * reads them into a buffer and calls {@link #writeBody}; a protocol over a plain socket
+     * overrides it to let the kernel copy them ({@code sendfile}).
+     *
+     * @throws EOFException if the file ends before {@code count} bytes
+     */
+    default void writeFile(FileChannel file, long position, long count) throws IOException {
+        Response.copyFileRegion(file, position, count, new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                writeBody(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                writeBody(b, off, len);
+            }
+        });
+    }
 
     /** Sends what is queued. */
     void flush() throws IOException;

@@ -248,30 +248,14 @@ public final class StaticFiles implements Handler {
         validatorHeaders(response, v);
     }
 
-    /** Streams {@code count} bytes from {@code position}; HEAD gets the length alone. */
+    /** Sends {@code count} bytes from {@code position} (zero-copy where the protocol can); HEAD gets the length alone. */
     private static void send(Request request, Response response, FileChannel channel, long position, long count)
             throws IOException {
-        response.contentLength(count);
         if (request.method().equals("HEAD")) {
+            response.contentLength(count);
             return;
         }
-        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(count, 1)));
-        try (OutputStream out = response.body()) {
-            long pos = position;
-            long remaining = count;
-            while (remaining > 0) {
-                buf.clear().limit((int) Math.min(buf.capacity(), remaining));
-                int n = channel.read(buf, pos);
-                if (n < 0) {
-                    // Truncated while we sent it: fail, so the server aborts the response
-                    // instead of the client waiting for bytes promised by Content-Length.
-                    throw new EOFException("file shrank while being sent");
-                }
-                out.write(buf.array(), 0, n);
-                pos += n;
-                remaining -= n;
-            }
-        }
+        response.sendFile(channel, position, count);
     }
 
     private static BasicFileAttributes attributes(Path p) {

@@ -12,11 +12,13 @@ import dev.peregrine.server.ServerOptions;
 import dev.peregrine.server.TimeoutControl;
 import dev.peregrine.server.UpgradeRequest;
 import dev.peregrine.transport.Connection;
+import java.io.EOFException;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -686,6 +688,23 @@ public final class Http1Connection implements ProtocolConnection {
             transportFailed = true;
             throw e;
         }
+    }
+
+    /** Sends the buffered output, then a file region by sendfile; false if the transport cannot (TLS). */
+    boolean transferFile(FileChannel file, long position, long count) throws IOException {
+        if (!transport.supportsFileTransfer()) {
+            return false;
+        }
+        flush();
+        try {
+            transport.transferFrom(file, position, count);
+        } catch (EOFException e) {
+            throw e; // the file shrank: the handler's failure, not the peer's
+        } catch (IOException e) {
+            transportFailed = true;
+            throw e;
+        }
+        return true;
     }
 
     void flush() throws IOException {

@@ -5,6 +5,7 @@ import dev.peregrine.exchange.BodyMode;
 import dev.peregrine.exchange.ResponseOutput;
 import dev.peregrine.exchange.WriteBuffer;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -23,6 +24,12 @@ final class Http1Output implements ResponseOutput {
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     /** Writes at least this large skip the output buffer and go out in one gathering write. */
     private static final int DIRECT_WRITE_THRESHOLD = 8192;
+
+    /**
+     * File bodies from this size on go out with sendfile: below it, one read into the output
+     * buffer is cheaper than a separate system call and packet for the body.
+     */
+    private static final int FILE_TRANSFER_THRESHOLD = 16 * 1024;
 
     /** The wire framing of the current body. */
     private enum Wire { LENGTH, CHUNKED, CLOSE_DELIMITED, NONE }
@@ -138,6 +145,21 @@ final class Http1Output implements ResponseOutput {
                 ResponseHeadWriter.chunkEnd(out);
                 connection.flushIfFull();
             }
+        }
+    }
+
+    /**
+     * Large file regions go out with sendfile after the buffered head; small ones are read into
+     * the output buffer, so a pipelined batch of small files still leaves in one write.
+     */
+    @Override
+    public void writeFile(FileChannel file, long position, long count) throws IOException {
+        boolean raw = wire == Wire.LENGTH || wire == Wire.CLOSE_DELIMITED;
+        if (raw && count >= FILE_TRANSFER_THRESHOLD && connection.transferFile(file, position, count)) {
+            return;
+        }
+        if (wire != Wire.NONE) {
+            ResponseOutput.super.writeFile(file, position, count);
         }
     }
 

@@ -5,6 +5,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 
 /**
@@ -28,6 +29,24 @@ public interface Connection extends Closeable {
         for (ByteBuffer src : srcs) {
             write(src);
         }
+    }
+
+    /**
+     * Whether {@link #transferFrom} sends file bytes without copying them through the JVM: a
+     * plain socket ({@code sendfile}), not TLS, which must encrypt every byte.
+     */
+    default boolean supportsFileTransfer() {
+        return false;
+    }
+
+    /**
+     * Writes {@code count} bytes of {@code file} from {@code position}, blocking until all are sent.
+     *
+     * @throws java.io.EOFException if the file ends first
+     * @throws UnsupportedOperationException unless {@link #supportsFileTransfer()}
+     */
+    default void transferFrom(FileChannel file, long position, long count) throws IOException {
+        throw new UnsupportedOperationException("no file transfer on " + getClass().getSimpleName());
     }
 
     /**

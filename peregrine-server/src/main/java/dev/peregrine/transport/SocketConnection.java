@@ -1,8 +1,10 @@
 package dev.peregrine.transport;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 
 /** A TCP or Unix-domain socket in blocking mode, read and written from virtual threads. */
@@ -74,6 +76,25 @@ public final class SocketConnection implements Connection {
     public void write(ByteBuffer[] srcs) throws IOException {
         while (anyRemaining(srcs)) {
             channel.write(srcs);
+        }
+    }
+
+    @Override
+    public boolean supportsFileTransfer() {
+        return true;
+    }
+
+    @Override
+    public void transferFrom(FileChannel file, long position, long count) throws IOException {
+        long pos = position;
+        long end = position + count;
+        while (pos < end) {
+            // On a blocking channel this parks the virtual thread until the kernel took the bytes.
+            long n = file.transferTo(pos, end - pos, channel);
+            if (n <= 0 && pos >= file.size()) {
+                throw new EOFException("file shrank while being sent");
+            }
+            pos += n;
         }
     }
 
