@@ -3,19 +3,15 @@ package dev.peregrine.files;
 import dev.peregrine.api.Handler;
 import dev.peregrine.api.Request;
 import dev.peregrine.api.Response;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Serves the files under a directory, for {@code GET} and {@code HEAD}:
@@ -41,38 +37,53 @@ import java.util.concurrent.TimeUnit;
  *       else 404.
  *   <li><b>Safety</b>: see {@link RequestPath} — no traversal in any encoding, no symlink out
  *       of the root, no dot-files except {@code .well-known}; refusals are plain 404s.
- *   <li>Bodies are streamed from a {@link FileChannel} in {@value #CHUNK}-byte chunks with
- *       a Content-Length; a file is never read whole into memory.
+ *   <li><b>Cache</b> (see {@link FileCache}): what a path resolves to, its validators and
+ *       header values, and the bytes of small files are kept and revalidated once a second, so
+ *       a hot file costs no system call but the socket write, and an edit shows within a second.
+ *   <li>Larger bodies go out with {@link Response#sendFile} (sendfile on plain HTTP/1.1), with
+ *       a Content-Length; such a file is never read whole into memory.
  * </ul>
  *
  * <p>Instances are immutable and thread-safe; the option methods return a changed copy.
  */
 public final class StaticFiles implements Handler {
 
-    /** Read size: the server's default response buffer, so one read fills one flush. */
-    static final int CHUNK = 64 * 1024;
+    /** Files up to this size are kept in memory by default: a web page's typical asset. */
+    static final int DEFAULT_CACHED_FILE_BYTES = 64 * 1024;
+    /** Memory for cached file contents by default: a small site whole, a fraction of any heap. */
+    static final long DEFAULT_CACHED_BYTES = 64L * 1024 * 1024;
+    /** What hashed asset names get with {@link #immutableHashedAssets}: a year, the longest RFC 9111 advises. */
+    static final String IMMUTABLE = "public, max-age=31536000, immutable";
 
     private static final String LISTING_CSP = "default-src 'none'; style-src 'unsafe-inline'";
 
+    /** The options; a change makes a new instance with a new cache. */
+    private record Settings(String indexFile, boolean listing, String cacheControl, boolean immutableHashed,
+                            int maxCachedFileBytes, long maxCachedBytes, Clock clock, LongSupplier ticker) {}
+
     private final Path root;
+    private final Settings settings;
     private final String indexFile;
     private final boolean listing;
     private final String cacheControl;
-    private final Clock clock;
+    private final FileCache cache;
 
-    private StaticFiles(Path root, String indexFile, boolean listing, String cacheControl, Clock clock) {
+    private StaticFiles(Path root, Settings settings) {
         this.root = root;
-        this.indexFile = indexFile;
-        this.listing = listing;
-        this.cacheControl = cacheControl;
-        this.clock = clock;
+        this.settings = settings;
+        this.indexFile = settings.indexFile();
+        this.listing = settings.listing();
+        this.cacheControl = settings.cacheControl();
+        this.cache = new FileCache(root, indexFile, settings.clock(), settings.ticker(), settings.maxCachedFileBytes(),
+                settings.maxCachedBytes());
     }
 
     /**
      * Serves {@code root} with the defaults: index file {@code index.html}, no directory
-     * listing (an embedded server should not publish file names unless asked), and
+     * listing (an embedded server should not publish file names unless asked),
      * {@code Cache-Control: no-cache} — caches keep the file but revalidate each time, which
-     * costs a 304 and never shows a stale page after an edit.
+     * costs a 304 and never shows a stale page after an edit — and files up to 64 KiB kept in
+     * memory, 64 MiB in all.
      *
      * @throws IllegalArgumentException if {@code root} is not an existing directory
      */
@@ -86,7 +97,8 @@ public final class StaticFiles implements Handler {
         if (!Files.isDirectory(real)) {
             throw new IllegalArgumentException("not a directory: " + root);
         }
-        return new StaticFiles(real, "index.html", false, "no-cache", Clock.systemUTC());
+        return new StaticFiles(real, new Settings("index.html", false, "no-cache", false,
+                DEFAULT_CACHED_FILE_BYTES, DEFAULT_CACHED_BYTES, Clock.systemUTC(), System::currentTimeMillis));
     }
 
     /** The file served for a directory URL, e.g. {@code index.html}; {@code null} for none. */
@@ -94,12 +106,16 @@ public final class StaticFiles implements Handler {
         if (name != null && (!RequestPath.isPlainName(name) || name.equals(".well-known"))) {
             throw new IllegalArgumentException("an index file is a plain, visible file name: " + name);
         }
-        return new StaticFiles(root, name, listing, cacheControl, clock);
+        Settings s = settings;
+        return new StaticFiles(root, new Settings(name, s.listing(), s.cacheControl(), s.immutableHashed(),
+                s.maxCachedFileBytes(), s.maxCachedBytes(), s.clock(), s.ticker()));
     }
 
     /** Whether a directory without an index file gets an HTML listing (otherwise 404). */
     public StaticFiles listing(boolean enabled) {
-        return new StaticFiles(root, indexFile, enabled, cacheControl, clock);
+        Settings s = settings;
+        return new StaticFiles(root, new Settings(s.indexFile(), enabled, s.cacheControl(), s.immutableHashed(),
+                s.maxCachedFileBytes(), s.maxCachedBytes(), s.clock(), s.ticker()));
     }
 
     /** The {@code Cache-Control} value sent with files, e.g. {@code max-age=3600}; {@code null} for none. */
@@ -107,12 +123,55 @@ public final class StaticFiles implements Handler {
         if (value != null && (value.isBlank() || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f))) {
             throw new IllegalArgumentException("not a header value: " + value);
         }
-        return new StaticFiles(root, indexFile, listing, value, clock);
+        Settings s = settings;
+        return new StaticFiles(root, new Settings(s.indexFile(), s.listing(), value, s.immutableHashed(),
+                s.maxCachedFileBytes(), s.maxCachedBytes(), s.clock(), s.ticker()));
     }
 
-    /** For tests: the clock that decides whether a file changed "within the last second". */
+    /**
+     * Whether files whose names carry a content hash, as bundlers write them
+     * ({@code app.3f9a1c2b.js}, {@code chunk-BX4kq0Zp.css}: see {@link HashedName}), get
+     * {@value #IMMUTABLE} instead of the {@link #cacheControl} value: their name changes with
+     * their content, so a browser need never ask again. Off by default, since a name that merely
+     * looks hashed would then be cached for a year.
+     */
+    public StaticFiles immutableHashedAssets(boolean enabled) {
+        Settings s = settings;
+        return new StaticFiles(root, new Settings(s.indexFile(), s.listing(), s.cacheControl(), enabled,
+                s.maxCachedFileBytes(), s.maxCachedBytes(), s.clock(), s.ticker()));
+    }
+
+    /**
+     * How much file content is kept in memory: files up to {@code maxFileBytes} each, at most
+     * {@code maxTotalBytes} in all; {@code 0} keeps none (metadata is cached regardless and
+     * revalidated once a second).
+     */
+    public StaticFiles contentCache(int maxFileBytes, long maxTotalBytes) {
+        if (maxFileBytes < 0 || maxTotalBytes < 0) {
+            throw new IllegalArgumentException("negative cache size");
+        }
+        Settings s = settings;
+        return new StaticFiles(root, new Settings(s.indexFile(), s.listing(), s.cacheControl(), s.immutableHashed(),
+                maxFileBytes, maxTotalBytes, s.clock(), s.ticker()));
+    }
+
+    /** For tests: the clock that decides whether a file changed "within the last second", and cache ages. */
     StaticFiles clock(Clock clock) {
-        return new StaticFiles(root, indexFile, listing, cacheControl, Objects.requireNonNull(clock));
+        Settings s = settings;
+        return new StaticFiles(root, new Settings(s.indexFile(), s.listing(), s.cacheControl(), s.immutableHashed(),
+                s.maxCachedFileBytes(), s.maxCachedBytes(), Objects.requireNonNull(clock), s.ticker()));
+    }
+
+    /** For tests: the milliseconds the cache ages its entries by. */
+    StaticFiles ticker(LongSupplier millis) {
+        Settings s = settings;
+        return new StaticFiles(root, new Settings(s.indexFile(), s.listing(), s.cacheControl(), s.immutableHashed(),
+                s.maxCachedFileBytes(), s.maxCachedBytes(), s.clock(), Objects.requireNonNull(millis)));
+    }
+
+    /** For tests: the cache behind this handler. */
+    FileCache cache() {
+        return cache;
     }
 
     /** The served directory, as a real path (symlinks resolved). */
@@ -125,22 +184,18 @@ public final class StaticFiles implements Handler {
         if (GetOrHead.refuseOthers(request, response)) {
             return;
         }
-        RequestPath path = RequestPath.parse(request.path());
-        Path target = path == null ? null : path.resolveIn(root);
-        BasicFileAttributes attrs = target == null ? null : attributes(target);
-        if (attrs == null) {
-            notFound(response);
-        } else if (attrs.isDirectory()) {
-            directory(request, response, path, target);
-        } else if (attrs.isRegularFile() && !path.trailingSlash()) {
-            file(request, response, target, attrs);
-        } else {
-            notFound(response); // "file.txt/", or a FIFO, device or socket: never read those
+        switch (cache.lookup(request.path())) {
+            case null -> notFound(response);
+            case FileCache.FileTarget f -> file(request, response, f.file());
+            case FileCache.DirectoryTarget d -> directory(request, response, d);
         }
     }
 
-    private void directory(Request request, Response response, RequestPath path, Path dir) throws IOException {
-        if (!path.trailingSlash()) {
+    private void directory(Request request, Response response, FileCache.DirectoryTarget target)
+            throws IOException {
+        RequestPath path = target.path();
+        Path dir = target.dir();
+        if (!target.slashed()) {
             // 301, not 308: only GET and HEAD get here, so keeping the method adds nothing,
             // and every client ever written follows a 301. The raw path was validated segment
             // by segment, so it cannot start with "//" and point at another host.
@@ -149,13 +204,9 @@ public final class StaticFiles implements Handler {
             response.send(301, "Moved Permanently\n");
             return;
         }
-        if (indexFile != null) {
-            Path index = RequestPath.confine(root, dir.resolve(indexFile));
-            BasicFileAttributes attrs = index == null ? null : attributes(index);
-            if (attrs != null && attrs.isRegularFile()) {
-                file(request, response, index, attrs);
-                return;
-            }
+        if (target.index() != null) {
+            file(request, response, target.index());
+            return;
         }
         if (!listing) {
             notFound(response);
@@ -170,99 +221,92 @@ public final class StaticFiles implements Handler {
         response.send(page);
     }
 
-    private void file(Request request, Response response, Path file, BasicFileAttributes attrs) throws IOException {
+    private void file(Request request, Response response, FileCache.CachedFile file) throws IOException {
+        long length = file.size();
+        Preconditions.Validators v = file.validators();
+        switch (Preconditions.evaluate(request.method(), request.headers(), v)) {
+            case PRECONDITION_FAILED -> {
+                response.send(412, "Precondition Failed\n");
+                return;
+            }
+            case NOT_MODIFIED -> {
+                // 304 carries the validators and caching fields a 200 would, and no body
+                // or content metadata (RFC 9110 §15.4.5).
+                validatorHeaders(response, file);
+                response.status(304);
+                return;
+            }
+            case PROCEED -> { }
+        }
+        ByteRange range = ByteRange.WHOLE;
+        // Range is defined for GET only (RFC 9110 §14.2); a HEAD gets the 200 headers.
+        if (request.method().equals("GET") && request.headers().count("range") == 1
+                && Preconditions.ifRangeHolds(request.header("if-range"), v)) {
+            range = ByteRange.parse(request.header("range"), length);
+        }
+        response.header("accept-ranges", "bytes");
+        switch (range) {
+            case ByteRange.Unsatisfiable u -> {
+                response.header("content-range", "bytes */" + length);
+                response.send(416, "Range Not Satisfiable\n");
+            }
+            case ByteRange.Part part -> {
+                contentHeaders(response, file);
+                response.status(206);
+                response.header("content-range", "bytes " + part.first() + "-" + part.last() + "/" + length);
+                send(request, response, file, part.first(), part.length());
+            }
+            case ByteRange.Whole w -> {
+                contentHeaders(response, file);
+                send(request, response, file, 0, length);
+            }
+        }
+    }
+
+    private void validatorHeaders(Response response, FileCache.CachedFile file) {
+        response.header("etag", file.validators().etag());
+        response.header("last-modified", file.lastModifiedText());
+        String cc = settings.immutableHashed() && file.hashedName() ? IMMUTABLE : cacheControl;
+        if (cc != null) {
+            response.header("cache-control", cc);
+        }
+    }
+
+    private void contentHeaders(Response response, FileCache.CachedFile file) {
+        response.header("content-type", file.contentType());
+        // The table is the truth about types; do not let a browser sniff HTML out of a .txt.
+        response.header("x-content-type-options", "nosniff");
+        validatorHeaders(response, file);
+    }
+
+    /**
+     * Sends {@code count} bytes from {@code position}: from memory when the cache holds the file,
+     * else from disk (zero-copy where the protocol can). HEAD gets the length alone.
+     */
+    private static void send(Request request, Response response, FileCache.CachedFile file, long position,
+            long count) throws IOException {
+        response.contentLength(count);
+        if (request.method().equals("HEAD")) {
+            return;
+        }
+        byte[] content = file.content();
+        if (content != null) {
+            try (OutputStream out = response.body()) {
+                out.write(content, (int) position, (int) count);
+            }
+            return;
+        }
         FileChannel channel;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.READ);
+            channel = FileChannel.open(file.path(), StandardOpenOption.READ);
         } catch (IOException | SecurityException e) {
-            notFound(response); // unreadable: same answer as missing
+            // Gone or unreadable since the cache looked: the head is not out yet, so say so.
+            response.contentLength(-1);
+            notFound(response);
             return;
         }
         try (channel) {
-            long length = attrs.size();
-            Preconditions.Validators v = validators(attrs, length, clock.instant());
-            switch (Preconditions.evaluate(request.method(), request.headers(), v)) {
-                case PRECONDITION_FAILED -> {
-                    response.send(412, "Precondition Failed\n");
-                    return;
-                }
-                case NOT_MODIFIED -> {
-                    // 304 carries the validators and caching fields a 200 would, and no body
-                    // or content metadata (RFC 9110 §15.4.5).
-                    validatorHeaders(response, v);
-                    response.status(304);
-                    return;
-                }
-                case PROCEED -> { }
-            }
-            ByteRange range = ByteRange.WHOLE;
-            // Range is defined for GET only (RFC 9110 §14.2); a HEAD gets the 200 headers.
-            if (request.method().equals("GET") && request.headers().count("range") == 1
-                    && Preconditions.ifRangeHolds(request.header("if-range"), v)) {
-                range = ByteRange.parse(request.header("range"), length);
-            }
-            response.header("accept-ranges", "bytes");
-            switch (range) {
-                case ByteRange.Unsatisfiable u -> {
-                    response.header("content-range", "bytes */" + length);
-                    response.send(416, "Range Not Satisfiable\n");
-                }
-                case ByteRange.Part part -> {
-                    contentHeaders(response, file, v);
-                    response.status(206);
-                    response.header("content-range", "bytes " + part.first() + "-" + part.last() + "/" + length);
-                    send(request, response, channel, part.first(), part.length());
-                }
-                case ByteRange.Whole w -> {
-                    contentHeaders(response, file, v);
-                    response.status(200);
-                    send(request, response, channel, 0, length);
-                }
-            }
-        }
-    }
-
-    private Preconditions.Validators validators(BasicFileAttributes attrs, long length, Instant now) {
-        Instant modified = attrs.lastModifiedTime().toInstant();
-        boolean settled = modified.isBefore(now.minusSeconds(1));
-        String tag = "\"" + Long.toHexString(length) + "-"
-                + Long.toHexString(attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS)) + "\"";
-        // Never claim a Last-Modified later than now (RFC 9110 §8.8.2.1), e.g. a file
-        // touched with a future date or written by a machine with a fast clock.
-        long lastModified = Math.min(modified.getEpochSecond(), now.getEpochSecond());
-        return new Preconditions.Validators(settled ? tag : "W/" + tag, lastModified, settled);
-    }
-
-    private void validatorHeaders(Response response, Preconditions.Validators v) {
-        response.header("etag", v.etag());
-        response.header("last-modified", HttpDate.format(v.lastModified()));
-        if (cacheControl != null) {
-            response.header("cache-control", cacheControl);
-        }
-    }
-
-    private void contentHeaders(Response response, Path file, Preconditions.Validators v) {
-        response.header("content-type", MimeTypes.forFileName(file.getFileName().toString()));
-        // The table is the truth about types; do not let a browser sniff HTML out of a .txt.
-        response.header("x-content-type-options", "nosniff");
-        validatorHeaders(response, v);
-    }
-
-    /** Sends {@code count} bytes from {@code position} (zero-copy where the protocol can); HEAD gets the length alone. */
-    private static void send(Request request, Response response, FileChannel channel, long position, long count)
-            throws IOException {
-        if (request.method().equals("HEAD")) {
-            response.contentLength(count);
-            return;
-        }
-        response.sendFile(channel, position, count);
-    }
-
-    private static BasicFileAttributes attributes(Path p) {
-        try {
-            return Files.readAttributes(p, BasicFileAttributes.class);
-        } catch (IOException | SecurityException e) {
-            return null;
+            response.sendFile(channel, position, count);
         }
     }
 

@@ -23,6 +23,7 @@ public final class FakeResponse implements Response {
     private boolean closed;
     private int writes;
     private int largestWrite;
+    private int fileSends;
 
     private final OutputStream body = new OutputStream() {
         @Override
@@ -110,6 +111,17 @@ public final class FakeResponse implements Response {
     /** How many write calls the body saw, and the largest: shows a file was streamed in chunks. */
     public int writes() {
         return writes;
+    }
+
+    /** Calls of {@link #sendFile}: the zero-copy route a real protocol may take. */
+    public int fileSends() {
+        return fileSends;
+    }
+
+    @Override
+    public void sendFile(java.nio.channels.FileChannel file, long position, long count) throws IOException {
+        fileSends++;
+        Response.super.sendFile(file, position, count);
     }
 
     public int largestWrite() {

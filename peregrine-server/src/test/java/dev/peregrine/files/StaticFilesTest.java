@@ -60,6 +60,7 @@ class StaticFilesTest {
         site.file("hello.txt", "Hello, world?\n"); // same size, same mtime: same tag (documented hole)
         assertThat(serve(files, FakeRequest.get("/hello.txt")).header("etag")).isEqualTo(before);
         Files.setLastModifiedTime(dir.resolve("hello.txt"), FileTime.from(TestSite.MODIFIED.plusNanos(1)));
+        site.tick();
         assertThat(serve(files, FakeRequest.get("/hello.txt")).header("etag")).isNotEqualTo(before);
         site.file("hello.txt", "Hello!\n");
         assertThat(serve(files, FakeRequest.get("/hello.txt")).header("etag")).isNotEqualTo(before);
@@ -122,15 +123,26 @@ class StaticFilesTest {
     }
 
     @Test
-    void largeFilesAreStreamedInChunks() {
-        byte[] big = new byte[StaticFiles.CHUNK * 3 + 123];
+    void filesAboveTheContentCacheLimitGoOutThroughSendFile() {
+        byte[] big = new byte[StaticFiles.DEFAULT_CACHED_FILE_BYTES * 3 + 123];
         new Random(42).nextBytes(big);
         site.file("big.bin", big);
         FakeResponse res = serve(files, FakeRequest.get("/big.bin"));
         assertThat(res.bodyBytes()).isEqualTo(big);
         assertThat(res.contentLength()).isEqualTo(big.length);
-        assertThat(res.writes()).isEqualTo(4);
-        assertThat(res.largestWrite()).isEqualTo(StaticFiles.CHUNK);
+        assertThat(res.fileSends()).isEqualTo(1);
+        assertThat(files.cache().contentBytes()).isZero();
+    }
+
+    @Test
+    void smallFilesAreAnsweredFromMemoryInOneWrite() {
+        site.file("small.txt", "small and hot");
+        assertThat(serve(files, FakeRequest.get("/small.txt")).bodyString()).isEqualTo("small and hot");
+        assertThat(files.cache().contentBytes()).isEqualTo(13);
+        FakeResponse res = serve(files, FakeRequest.get("/small.txt"));
+        assertThat(res.bodyString()).isEqualTo("small and hot");
+        assertThat(res.fileSends()).isZero();
+        assertThat(res.writes()).isEqualTo(1);
     }
 
     @Test

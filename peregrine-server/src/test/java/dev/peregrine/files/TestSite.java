@@ -18,6 +18,8 @@ final class TestSite {
     static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
 
     final Path root;
+    /** The cache's clock: every change made through this class lets a revalidation interval pass. */
+    private final java.util.concurrent.atomic.AtomicLong ticks = new java.util.concurrent.atomic.AtomicLong();
 
     TestSite(Path root) {
         this.root = root;
@@ -33,10 +35,16 @@ final class TestSite {
             Files.createDirectories(p.getParent());
             Files.write(p, content);
             Files.setLastModifiedTime(p, FileTime.from(MODIFIED));
+            tick();
             return p;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Lets the file cache's revalidation interval pass, as a second would in real time. */
+    void tick() {
+        ticks.addAndGet(FileCache.REVALIDATE_MILLIS);
     }
 
     Path dir(String relative) {
@@ -48,7 +56,7 @@ final class TestSite {
     }
 
     StaticFiles handler() {
-        return StaticFiles.of(root).clock(Clock.fixed(NOW, ZoneOffset.UTC));
+        return StaticFiles.of(root).clock(Clock.fixed(NOW, ZoneOffset.UTC)).ticker(ticks::get);
     }
 
     static FakeResponse serve(StaticFiles handler, FakeRequest request) {

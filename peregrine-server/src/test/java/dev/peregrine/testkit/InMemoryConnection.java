@@ -19,7 +19,15 @@ public final class InMemoryConnection implements Connection {
     private final BytePipe toServer = new BytePipe();
     private final BytePipe toClient = new BytePipe();
     private final AtomicInteger writes = new AtomicInteger();
+    private final AtomicInteger fileTransfers = new AtomicInteger();
     private volatile boolean open = true;
+    private volatile boolean fileTransfer;
+
+    /** Makes this connection claim zero-copy file transfer, as a plain socket does (counted). */
+    public InMemoryConnection withFileTransfer() {
+        fileTransfer = true;
+        return this;
+    }
 
     // ---- server side
 
@@ -44,6 +52,24 @@ public final class InMemoryConnection implements Connection {
             src.get(b);
             toClient.write(b, 0, b.length);
         }
+    }
+
+    @Override
+    public boolean supportsFileTransfer() {
+        return fileTransfer;
+    }
+
+    @Override
+    public void transferFrom(java.nio.channels.FileChannel file, long position, long count) throws IOException {
+        fileTransfers.incrementAndGet();
+        ByteBuffer buf = ByteBuffer.allocate((int) count);
+        while (buf.hasRemaining()) {
+            if (file.read(buf, position + buf.position()) < 0) {
+                throw new java.io.EOFException("file shrank");
+            }
+        }
+        buf.flip();
+        toClient.write(buf.array(), 0, buf.limit());
     }
 
     @Override
@@ -83,6 +109,11 @@ public final class InMemoryConnection implements Connection {
     /** Number of write calls the server made so far. */
     public int serverWrites() {
         return writes.get();
+    }
+
+    /** Number of file regions the server sent with {@link #transferFrom}. */
+    public int fileTransfers() {
+        return fileTransfers.get();
     }
 
     public void send(String ascii) throws IOException {
