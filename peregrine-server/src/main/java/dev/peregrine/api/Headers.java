@@ -95,15 +95,18 @@ public final class Headers implements Iterable<Headers.Field> {
         return i < 0 ? null : values[i];
     }
 
-    /** Every value of the field in order; empty when absent. */
+    /** Every value of the field in order; an empty, immutable list when absent. */
     public List<String> getAll(String name) {
-        List<String> all = new ArrayList<>(2);
+        List<String> all = null; // most lookups find nothing: allocate only for a hit
         for (int i = 0; i < size; i++) {
             if (names[i].equalsIgnoreCase(name)) {
+                if (all == null) {
+                    all = new ArrayList<>(2);
+                }
                 all.add(values[i]);
             }
         }
-        return all;
+        return all == null ? List.of() : all;
     }
 
     /** How many fields carry this name. */
