@@ -88,8 +88,7 @@ public final class Http1Connection implements ProtocolConnection {
     private int pos;
     private int lim;
 
-    private final WriteBuffer out = new WriteBuffer(1024);
-    private ByteBuffer outView = ByteBuffer.wrap(out.array());
+    private final ResponseWrites writes;
 
     private volatile int waiting = BUSY;
     private volatile boolean stopRequested;
@@ -99,8 +98,6 @@ public final class Http1Connection implements ProtocolConnection {
     private boolean continuePending;
     /** Set when the connection idled past the park delay and goes to the idle parker thread-less. */
     private boolean parked;
-    /** A read or write on the transport failed: the peer is gone, whatever the handler then throws. */
-    private boolean transportFailed;
     private long idleDeadlineNanos;
 
     public Http1Connection(long id, Connection transport, ServerContext context) {
@@ -128,6 +125,7 @@ public final class Http1Connection implements ProtocolConnection {
         this.transport = transport;
         this.context = context;
         this.options = context.options();
+        this.writes = new ResponseWrites(transport, options.maxResponseBufferBytes());
         this.parkDelayMillis = (int) Math.clamp(options.idleParkDelay().toMillis(), 1, Integer.MAX_VALUE);
         this.parser = new RequestHeadParser(options.maxRequestLineBytes(), options.maxRequestHeaderBytes(),
                 options.maxRequestHeaderCount());
@@ -265,6 +263,14 @@ public final class Http1Connection implements ProtocolConnection {
         } catch (Throwable t) {
             failure = t;
         }
+        if (failure instanceof VirtualMachineError fatal) {
+            // The JVM may be unable to go on (out of memory, stack overflow): answer 500 if nothing
+            // was sent, close, and let the error reach the thread's handler instead of serving on.
+            state.disableKeepAlive();
+            handleFailure(fatal);
+            flush();
+            throw fatal;
+        }
         if (failure != null) {
             if (!handleFailure(failure)) {
                 return false;
@@ -323,7 +329,7 @@ public final class Http1Connection implements ProtocolConnection {
         }
         UpgradeRequest request = new UpgradeRequest(head.method(), head.target(), h.get("host"), "http", fields,
                 h.get("http2-settings"));
-        out.put(SWITCHING_TO_H2C);
+        writes.buffer().put(SWITCHING_TO_H2C);
         flush();
         timeouts.disarm();
         ProtocolConnection next = target.openUpgraded(id, transport, context, request, buf, pos, lim - pos);
@@ -355,7 +361,7 @@ public final class Http1Connection implements ProtocolConnection {
             }
             return false;
         }
-        if (transportFailed) {
+        if (writes.transportFailed()) {
             // The client went away (reset, broken pipe): not the handler's fault, nothing to answer.
             LOG.log(System.Logger.Level.DEBUG, () -> "connection " + id + ": client gone during " + request + ": " + t);
             return false;
@@ -444,7 +450,7 @@ public final class Http1Connection implements ProtocolConnection {
             try {
                 n = idleRead(view);
             } catch (IOException e) {
-                transportFailed = true;
+                writes.markFailed();
                 throw e;
             } finally {
                 if (!WAITING.compareAndSet(this, IDLE, BUSY)) {
@@ -520,9 +526,7 @@ public final class Http1Connection implements ProtocolConnection {
             bufView = idleByteBuffer;
             pos = lim = 0;
         }
-        if (out.size() == 0 && out.array().length > 16 * 1024) {
-            out.shrinkTo(1024);
-        }
+        writes.shrinkIfIdle();
         response.shrink();
     }
 
@@ -622,7 +626,11 @@ public final class Http1Connection implements ProtocolConnection {
     // ---------------------------------------------------------------- writing
 
     WriteBuffer out() {
-        return out;
+        return writes.buffer();
+    }
+
+    ResponseWrites writes() {
+        return writes;
     }
 
     int maxResponseBuffer() {
@@ -664,76 +672,20 @@ public final class Http1Connection implements ProtocolConnection {
     }
 
     void flushIfFull() throws IOException {
-        if (out.size() >= options.maxResponseBufferBytes()) {
-            flush();
-        }
-    }
-
-    /** Appends body bytes, or for large ones writes buffered output and them in one gathering write. */
-    void writeBody(byte[] b, int off, int len, boolean direct) throws IOException {
-        if (!direct) {
-            out.put(b, off, len);
-            flushIfFull();
-            return;
-        }
-        ByteBuffer data = ByteBuffer.wrap(b, off, len);
-        try {
-            if (out.size() == 0) {
-                transport.write(data);
-            } else {
-                transport.write(new ByteBuffer[] {outView(), data});
-                out.clear();
-            }
-        } catch (IOException e) {
-            transportFailed = true;
-            throw e;
-        }
-    }
-
-    /** Sends the buffered output, then a file region by sendfile; false if the transport cannot (TLS). */
-    boolean transferFile(FileChannel file, long position, long count) throws IOException {
-        if (!transport.supportsFileTransfer()) {
-            return false;
-        }
-        flush();
-        try {
-            transport.transferFrom(file, position, count);
-        } catch (EOFException e) {
-            throw e; // the file shrank: the handler's failure, not the peer's
-        } catch (IOException e) {
-            transportFailed = true;
-            throw e;
-        }
-        return true;
+        writes.flushIfFull();
     }
 
     void flush() throws IOException {
-        if (out.size() > 0) {
-            try {
-                transport.write(outView());
-            } catch (IOException e) {
-                transportFailed = true;
-                throw e;
-            }
-            out.clear();
-        }
+        writes.flush();
     }
 
     private int transportRead(ByteBuffer dst) throws IOException {
         try {
             return transport.read(dst);
         } catch (IOException e) {
-            transportFailed = true;
+            writes.markFailed();
             throw e;
         }
-    }
-
-    private ByteBuffer outView() {
-        if (outView.array() != out.array()) {
-            outView = ByteBuffer.wrap(out.array());
-        }
-        outView.limit(out.size()).position(0);
-        return outView;
     }
 
     // ---------------------------------------------------------------- other threads

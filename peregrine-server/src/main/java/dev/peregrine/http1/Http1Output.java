@@ -133,12 +133,12 @@ final class Http1Output implements ResponseOutput {
     public void writeBody(byte[] b, int off, int len) throws IOException {
         switch (wire) {
             case NONE -> { }
-            case LENGTH, CLOSE_DELIMITED -> connection.writeBody(b, off, len, len >= DIRECT_WRITE_THRESHOLD);
+            case LENGTH, CLOSE_DELIMITED -> connection.writes().writeBody(b, off, len, len >= DIRECT_WRITE_THRESHOLD);
             case CHUNKED -> {
                 WriteBuffer out = connection.out();
                 ResponseHeadWriter.chunkHeader(out, len);
                 if (len >= DIRECT_WRITE_THRESHOLD) {
-                    connection.writeBody(b, off, len, true);
+                    connection.writes().writeBody(b, off, len, true);
                 } else {
                     out.put(b, off, len);
                 }
@@ -155,7 +155,7 @@ final class Http1Output implements ResponseOutput {
     @Override
     public void writeFile(FileChannel file, long position, long count) throws IOException {
         boolean raw = wire == Wire.LENGTH || wire == Wire.CLOSE_DELIMITED;
-        if (raw && count >= FILE_TRANSFER_THRESHOLD && connection.transferFile(file, position, count)) {
+        if (raw && count >= FILE_TRANSFER_THRESHOLD && connection.writes().transferFile(file, position, count)) {
             return;
         }
         if (wire != Wire.NONE) {

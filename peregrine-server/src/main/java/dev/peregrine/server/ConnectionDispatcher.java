@@ -75,6 +75,9 @@ final class ConnectionDispatcher<C extends Closeable> implements Runnable {
                         handedOff = pc.process();
                     } catch (Throwable t) {
                         LOG.log(System.Logger.Level.ERROR, "connection " + id + " failed", t);
+                        if (t instanceof VirtualMachineError fatal) {
+                            throw fatal; // after cleanup, to the thread's uncaught-exception handler
+                        }
                     } finally {
                         if (!handedOff) {
                             closeQuietly(connection);

@@ -186,6 +186,27 @@ class Http1ConnectionTest {
     }
 
     @Test
+    void aVirtualMachineErrorFromAHandlerIs500ThenCloseAndReachesTheThread() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Throwable> uncaught = new java.util.concurrent.atomic.AtomicReference<>();
+        ServerOptions options = ServerOptions.defaults();
+        ServerContext ctx = new ServerContext(options, (req, res) -> {
+            if (req.path().equals("/boom")) {
+                throw new StackOverflowError("deep (thrown by the test)");
+            }
+            res.send("served after a fatal error");
+        }, new DateCache(), new BufferPool(options.readBufferBytes(), 4), metrics);
+        http = new Http1Connection(1, conn, ctx);
+        thread = Thread.ofVirtual().uncaughtExceptionHandler((t, e) -> uncaught.set(e)).start(http::process);
+        conn.send("GET /boom HTTP/1.1\r\nHost: x\r\n\r\nGET /ok HTTP/1.1\r\nHost: x\r\n\r\n");
+        String out = noDate(conn.receiveAll(WAIT_MS));
+        assertThat(out).startsWith("HTTP/1.1 500 Internal Server Error\r\n").contains("connection: close\r\n")
+                .doesNotContain("served after");
+        assertThat(thread.join(java.time.Duration.ofSeconds(5))).isTrue();
+        assertThat(uncaught.get()).isInstanceOf(StackOverflowError.class);
+        assertThat(conn.serverClosed()).isTrue();
+    }
+
+    @Test
     void aHandlerExceptionBeforeCommitIs500AndTheConnectionGoesOn() throws IOException {
         start((req, res) -> {
             if (req.path().equals("/boom")) {

@@ -1,0 +1,119 @@
+package dev.peregrine.http1;
+
+import dev.peregrine.exchange.WriteBuffer;
+import dev.peregrine.transport.Connection;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+
+/**
+ * The output side of one HTTP/1.1 connection: response bytes gather in one buffer and leave in
+ * as few writes as possible — a pipelined batch in one, a large body beside the buffered head in
+ * one gathering write, a file region by sendfile right after it. Remembers whether the transport
+ * failed, so a handler's exception can be told apart from a client that went away.
+ */
+final class ResponseWrites {
+
+    /** What the buffer shrinks back to while the connection idles. */
+    private static final int IDLE_BYTES = 1024;
+    /** A buffer grown past this (a large head, a batch) is given back when idle. */
+    private static final int SHRINK_ABOVE_BYTES = 16 * 1024;
+
+    private final Connection transport;
+    private final int flushAtBytes;
+    private final WriteBuffer out = new WriteBuffer(IDLE_BYTES);
+    private ByteBuffer outView = ByteBuffer.wrap(out.array());
+    private boolean failed;
+
+    ResponseWrites(Connection transport, int flushAtBytes) {
+        this.transport = transport;
+        this.flushAtBytes = flushAtBytes;
+    }
+
+    /** Where heads and small bodies are assembled; {@link #flush()} sends it. */
+    WriteBuffer buffer() {
+        return out;
+    }
+
+    /** Whether a read or write on the transport failed: the peer is gone. */
+    boolean transportFailed() {
+        return failed;
+    }
+
+    void markFailed() {
+        failed = true;
+    }
+
+    /** The buffered bytes have reached the response buffer size: send them. */
+    void flushIfFull() throws IOException {
+        if (out.size() >= flushAtBytes) {
+            flush();
+        }
+    }
+
+    /** Appends body bytes, or for large ones writes buffered output and them in one gathering write. */
+    void writeBody(byte[] b, int off, int len, boolean direct) throws IOException {
+        if (!direct) {
+            out.put(b, off, len);
+            flushIfFull();
+            return;
+        }
+        ByteBuffer data = ByteBuffer.wrap(b, off, len);
+        try {
+            if (out.size() == 0) {
+                transport.write(data);
+            } else {
+                transport.write(new ByteBuffer[] {view(), data});
+                out.clear();
+            }
+        } catch (IOException e) {
+            failed = true;
+            throw e;
+        }
+    }
+
+    /** Sends the buffered output, then a file region by sendfile; false if the transport cannot (TLS). */
+    boolean transferFile(FileChannel file, long position, long count) throws IOException {
+        if (!transport.supportsFileTransfer()) {
+            return false;
+        }
+        flush();
+        try {
+            transport.transferFrom(file, position, count);
+        } catch (EOFException e) {
+            throw e; // the file shrank: the handler's failure, not the peer's
+        } catch (IOException e) {
+            failed = true;
+            throw e;
+        }
+        return true;
+    }
+
+    void flush() throws IOException {
+        if (out.size() > 0) {
+            try {
+                transport.write(view());
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
+            out.clear();
+        }
+    }
+
+    /** Gives memory back while the connection idles with nothing buffered. */
+    void shrinkIfIdle() {
+        if (out.size() == 0 && out.array().length > SHRINK_ABOVE_BYTES) {
+            out.shrinkTo(IDLE_BYTES);
+        }
+    }
+
+    private ByteBuffer view() {
+        if (outView.array() != out.array()) {
+            outView = ByteBuffer.wrap(out.array());
+        }
+        outView.limit(out.size()).position(0);
+        return outView;
+    }
+}
