@@ -125,7 +125,8 @@ public final class Http1Connection implements ProtocolConnection {
         this.transport = transport;
         this.context = context;
         this.options = context.options();
-        this.writes = new ResponseWrites(transport, options.maxResponseBufferBytes());
+        this.writes = new ResponseWrites(transport, timeouts, context.clock(), options.maxResponseBufferBytes());
+        timeouts.startWriteRate(options.minResponseBytesPerSecond(), options.minResponseRateGracePeriod().toNanos());
         this.parkDelayMillis = (int) Math.clamp(options.idleParkDelay().toMillis(), 1, Integer.MAX_VALUE);
         this.parser = new RequestHeadParser(options.maxRequestLineBytes(), options.maxRequestHeaderBytes(),
                 options.maxRequestHeaderCount());
@@ -444,7 +445,8 @@ public final class Http1Connection implements ProtocolConnection {
         int n;
         if (idle) {
             WAITING.setVolatile(this, IDLE);
-            if (stopRequested && WAITING.compareAndSet(this, IDLE, BUSY)) {
+            if ((stopRequested || timedOut == TimeoutControl.Reason.KEEP_ALIVE)
+                    && WAITING.compareAndSet(this, IDLE, BUSY)) {
                 return -1;
             }
             try {
@@ -708,19 +710,22 @@ public final class Http1Connection implements ProtocolConnection {
             next.tick(nowNanos);
             return;
         }
-        TimeoutControl.Reason reason = timeouts.check(nowNanos);
+        TimeoutControl.Reason reason = timeouts.expire(nowNanos);
         if (reason == null) {
             return;
         }
-        timeouts.disarm();
-        timeouts.stopBodyRate();
         timedOut = reason;
         context.metrics().timedOut();
         LOG.log(System.Logger.Level.DEBUG, () -> "connection " + id + ": " + reason + " timeout");
-        if (reason == TimeoutControl.Reason.KEEP_ALIVE) {
-            closeIfIdle();
-        } else {
-            wakeReader();
+        switch (reason) {
+            // Busy when it fired (a flush blocked)? readMore sees timedOut before it waits again.
+            case KEEP_ALIVE -> closeIfIdle();
+            // The client does not take the response: nothing more can be sent, so abort.
+            case WRITE_DATA_RATE -> transport.close();
+            case REQUEST_HEADERS, READ_DATA_RATE -> {
+                timeouts.stopBodyRate();
+                wakeReader();
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.peregrine.http1;
 
 import dev.peregrine.exchange.WriteBuffer;
+import dev.peregrine.server.CoarseClock;
+import dev.peregrine.server.TimeoutControl;
 import dev.peregrine.transport.Connection;
 import java.io.EOFException;
 import java.io.IOException;
@@ -12,6 +14,10 @@ import java.nio.channels.FileChannel;
  * as few writes as possible — a pipelined batch in one, a large body beside the buffered head in
  * one gathering write, a file region by sendfile right after it. Remembers whether the transport
  * failed, so a handler's exception can be told apart from a client that went away.
+ *
+ * <p>Every blocking write is timed against the minimum response data rate ({@link TimeoutControl}):
+ * its deadline is set from its size when it starts, so writes are split at {@value #MAX_WRITE_BYTES}
+ * bytes to bound how long a client that stopped reading can hold the connection.
  */
 final class ResponseWrites {
 
@@ -20,14 +26,21 @@ final class ResponseWrites {
     /** A buffer grown past this (a large head, a batch) is given back when idle. */
     private static final int SHRINK_ABOVE_BYTES = 16 * 1024;
 
+    /** The largest single write or sendfile call; see the class comment. */
+    static final int MAX_WRITE_BYTES = 1024 * 1024;
+
     private final Connection transport;
+    private final TimeoutControl timeouts;
+    private final CoarseClock clock;
     private final int flushAtBytes;
     private final WriteBuffer out = new WriteBuffer(IDLE_BYTES);
     private ByteBuffer outView = ByteBuffer.wrap(out.array());
     private boolean failed;
 
-    ResponseWrites(Connection transport, int flushAtBytes) {
+    ResponseWrites(Connection transport, TimeoutControl timeouts, CoarseClock clock, int flushAtBytes) {
         this.transport = transport;
+        this.timeouts = timeouts;
+        this.clock = clock;
         this.flushAtBytes = flushAtBytes;
     }
 
@@ -60,16 +73,43 @@ final class ResponseWrites {
             return;
         }
         ByteBuffer data = ByteBuffer.wrap(b, off, len);
+        if (out.size() > 0 && out.size() + (long) len <= MAX_WRITE_BYTES) {
+            ByteBuffer[] both = {view(), data};
+            timeouts.writeStarted(clock.nanoTime(), out.size() + (long) len);
+            try {
+                transport.write(both);
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            } finally {
+                timeouts.writeEnded();
+            }
+            out.clear();
+            return;
+        }
+        flush();
+        send(data);
+    }
+
+    /** Writes every remaining byte of {@code data}, in timed writes of at most {@value #MAX_WRITE_BYTES}. */
+    private void send(ByteBuffer data) throws IOException {
+        int end = data.limit();
         try {
-            if (out.size() == 0) {
-                transport.write(data);
-            } else {
-                transport.write(new ByteBuffer[] {view(), data});
-                out.clear();
+            while (data.position() < end) {
+                int n = Math.min(end - data.position(), MAX_WRITE_BYTES);
+                data.limit(data.position() + n);
+                timeouts.writeStarted(clock.nanoTime(), n);
+                try {
+                    transport.write(data);
+                } finally {
+                    timeouts.writeEnded();
+                }
             }
         } catch (IOException e) {
             failed = true;
             throw e;
+        } finally {
+            data.limit(end);
         }
     }
 
@@ -80,7 +120,16 @@ final class ResponseWrites {
         }
         flush();
         try {
-            transport.transferFrom(file, position, count);
+            for (long pos = position, end = position + count; pos < end; ) {
+                long n = Math.min(end - pos, MAX_WRITE_BYTES);
+                timeouts.writeStarted(clock.nanoTime(), n);
+                try {
+                    transport.transferFrom(file, pos, n);
+                } finally {
+                    timeouts.writeEnded();
+                }
+                pos += n;
+            }
         } catch (EOFException e) {
             throw e; // the file shrank: the handler's failure, not the peer's
         } catch (IOException e) {
@@ -92,12 +141,7 @@ final class ResponseWrites {
 
     void flush() throws IOException {
         if (out.size() > 0) {
-            try {
-                transport.write(view());
-            } catch (IOException e) {
-                failed = true;
-                throw e;
-            }
+            send(view());
             out.clear();
         }
     }

@@ -16,6 +16,12 @@ import java.time.Duration;
  *     240 B/s: a very slow mobile link still passes, a trickling attacker does not)
  * @param minRequestBodyRateGracePeriod how long a body may run below that rate before the
  *     connection is closed (default 5 s: covers TCP slow start and handler start-up)
+ * @param minResponseBytesPerSecond minimum rate at which the client must take response bytes,
+ *     0 to disable (default 240 B/s, Kestrel's MinResponseDataRate): a write of n bytes must
+ *     finish within the grace period plus n at this rate, and writes are at most 1 MiB, so a
+ *     client that stops reading is cut within grace + 1 MiB / rate (about 73 minutes at the
+ *     default; raise the rate on servers facing the internet, e.g. to 64 KiB/s for 21 s)
+ * @param minResponseRateGracePeriod the slack on every response write (default 5 s)
  * @param maxRequestLineBytes longest request line (default 8 KiB: common proxies' limit; a
  *     longer target gets 414)
  * @param maxRequestHeaderBytes largest header section, request line excluded (default 32 KiB;
@@ -45,6 +51,8 @@ public record ServerOptions(
         Duration requestHeadersTimeout,
         long minRequestBodyBytesPerSecond,
         Duration minRequestBodyRateGracePeriod,
+        long minResponseBytesPerSecond,
+        Duration minResponseRateGracePeriod,
         int maxRequestLineBytes,
         int maxRequestHeaderBytes,
         int maxRequestHeaderCount,
@@ -61,6 +69,10 @@ public record ServerOptions(
         requirePositive(keepAliveTimeout, "keepAliveTimeout");
         requirePositive(requestHeadersTimeout, "requestHeadersTimeout");
         requirePositive(minRequestBodyRateGracePeriod, "minRequestBodyRateGracePeriod");
+        requirePositive(minResponseRateGracePeriod, "minResponseRateGracePeriod");
+        if (minResponseBytesPerSecond < 0) {
+            throw new IllegalArgumentException("minResponseBytesPerSecond must be >= 0");
+        }
         requirePositive(idleParkDelay, "idleParkDelay");
         if (idleParkMinConnections < 0) {
             throw new IllegalArgumentException("idleParkMinConnections must be >= 0");
@@ -104,6 +116,8 @@ public record ServerOptions(
         b.requestHeadersTimeout = requestHeadersTimeout;
         b.minRequestBodyBytesPerSecond = minRequestBodyBytesPerSecond;
         b.minRequestBodyRateGracePeriod = minRequestBodyRateGracePeriod;
+        b.minResponseBytesPerSecond = minResponseBytesPerSecond;
+        b.minResponseRateGracePeriod = minResponseRateGracePeriod;
         b.maxRequestLineBytes = maxRequestLineBytes;
         b.maxRequestHeaderBytes = maxRequestHeaderBytes;
         b.maxRequestHeaderCount = maxRequestHeaderCount;
@@ -124,6 +138,8 @@ public record ServerOptions(
         private Duration requestHeadersTimeout = Duration.ofSeconds(30);
         private long minRequestBodyBytesPerSecond = 240;
         private Duration minRequestBodyRateGracePeriod = Duration.ofSeconds(5);
+        private long minResponseBytesPerSecond = 240;
+        private Duration minResponseRateGracePeriod = Duration.ofSeconds(5);
         private int maxRequestLineBytes = 8 * 1024;
         private int maxRequestHeaderBytes = 32 * 1024;
         private int maxRequestHeaderCount = 100;
@@ -142,6 +158,8 @@ public record ServerOptions(
         public Builder requestHeadersTimeout(Duration v) { requestHeadersTimeout = v; return this; }
         public Builder minRequestBodyBytesPerSecond(long v) { minRequestBodyBytesPerSecond = v; return this; }
         public Builder minRequestBodyRateGracePeriod(Duration v) { minRequestBodyRateGracePeriod = v; return this; }
+        public Builder minResponseBytesPerSecond(long v) { minResponseBytesPerSecond = v; return this; }
+        public Builder minResponseRateGracePeriod(Duration v) { minResponseRateGracePeriod = v; return this; }
         public Builder maxRequestLineBytes(int v) { maxRequestLineBytes = v; return this; }
         public Builder maxRequestHeaderBytes(int v) { maxRequestHeaderBytes = v; return this; }
         public Builder maxRequestHeaderCount(int v) { maxRequestHeaderCount = v; return this; }
@@ -156,7 +174,8 @@ public record ServerOptions(
 
         public ServerOptions build() {
             return new ServerOptions(keepAliveTimeout, requestHeadersTimeout, minRequestBodyBytesPerSecond,
-                    minRequestBodyRateGracePeriod, maxRequestLineBytes, maxRequestHeaderBytes,
+                    minRequestBodyRateGracePeriod, minResponseBytesPerSecond, minResponseRateGracePeriod,
+                    maxRequestLineBytes, maxRequestHeaderBytes,
                     maxRequestHeaderCount, maxRequestBodyBytes, maxUnreadBodyDrainBytes,
                     maxConcurrentConnections, maxResponseBufferBytes, idleParkDelay, idleParkMinConnections, readBufferBytes, http2);
         }
