@@ -170,7 +170,8 @@ public final class AccessLog implements Filter, AutoCloseable {
 
     /**
      * Like {@link #to(OutputStream)} with room for {@code queueLines} lines before lines are
-     * dropped: more rides out longer stalls of the stream, at the cost of memory for the entries.
+     * dropped: more rides out longer stalls of the stream, at the cost of memory (the queue
+     * is allocated up front, and holds the entries of lines not yet written).
      *
      * @throws IllegalArgumentException if {@code queueLines < 1}
      */
