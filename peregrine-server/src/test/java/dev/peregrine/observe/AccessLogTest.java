@@ -141,6 +141,15 @@ class AccessLogTest {
     }
 
     @Test
+    void theCachedTimeFollowsTheSecond() {
+        Instant t = Instant.parse("2025-11-21T05:03:00.250Z");
+        assertThat(ClfTime.format(t)).isEqualTo("21/Nov/2025:05:03:00 +0000");
+        assertThat(ClfTime.format(t.plusMillis(700))).isEqualTo("21/Nov/2025:05:03:00 +0000");
+        assertThat(ClfTime.format(t.plusMillis(750))).isEqualTo("21/Nov/2025:05:03:01 +0000");
+        assertThat(ClfTime.format(t)).isEqualTo("21/Nov/2025:05:03:00 +0000"); // back again (entries queued out of order)
+    }
+
+    @Test
     void addresses() throws Exception {
         assertThat(AccessLog.address(new InetSocketAddress(InetAddress.getByName("::1"), 1))).isEqualTo("::1");
         assertThat(AccessLog.address(new InetSocketAddress(InetAddress.getByName("10.1.2.3"), 1))).isEqualTo("10.1.2.3");
