@@ -142,8 +142,14 @@ class AsyncAccessLogTest {
         for (int i = 2; i <= 5; i++) {
             request("/" + i); // queued behind the blocked write
         }
+        Thread closer = Thread.ofPlatform().start(log::close);
+        Thread.State state;
+        while ((state = closer.getState()) != Thread.State.WAITING && state != Thread.State.TERMINATED) {
+            Thread.yield(); // bounded by the class timeout
+        }
+        assertThat(state).as("close() waits while the stream is blocked").isEqualTo(Thread.State.WAITING);
         out.release.countDown();
-        log.close();
+        closer.join();
         assertThat(out.lines()).extracting(AsyncAccessLogTest::path).containsExactly("/1", "/2", "/3", "/4", "/5");
         assertThat(log.dropped()).isZero();
 
