@@ -53,6 +53,8 @@ final class FileServer implements AutoCloseable {
     private final String secureUrl;
     private final String certificateNote;
     private final String http3Line;
+    /** Written from its own thread; closed (drained) after the server stops. {@code null} with --quiet. */
+    private AccessLog accessLog;
 
     private FileServer(Server server, String description, String url, String secureUrl, String certificateNote,
             String http3Line) {
@@ -82,9 +84,6 @@ final class FileServer implements AutoCloseable {
             handler = files;
             description = files.root().toString();
         }
-        if (!options.quiet()) {
-            handler = handler.with(AccessLog.to(log::println));
-        }
         TlsOptions tls = null;
         String note = null;
         if (options.https() != null) {
@@ -101,13 +100,28 @@ final class FileServer implements AutoCloseable {
         }
         int httpsPort = options.https() == null ? -1 : options.https().port();
         boolean http3 = tls != null && options.http3();
-        Server server = bind(options.host(), options.port(), httpsPort, tls, handler, options.http2(), http3);
+        // Started once nothing but binding can fail, so a failed start leaves no writer thread behind.
+        AccessLog accessLog = options.quiet() ? null : AccessLog.to(log);
+        if (accessLog != null) {
+            handler = handler.with(accessLog);
+        }
+        Server server;
+        try {
+            server = bind(options.host(), options.port(), httpsPort, tls, handler, options.http2(), http3);
+        } catch (CannotStart | RuntimeException e) {
+            if (accessLog != null) {
+                accessLog.close();
+            }
+            throw e;
+        }
         String host = options.host().indexOf(':') >= 0 ? "[" + options.host() + "]" : options.host();
         String url = "http://" + host + ":" + server.port() + "/";
         String secureUrl = tls == null ? null : "https://" + host + ":" + server.securePort() + "/";
         String http3Line = http3 ? "HTTP/3 on UDP port " + server.securePort()
                 + " (QUIC; HTTPS responses advertise it with Alt-Svc)" : null;
-        return new FileServer(server, description, url, secureUrl, note, http3Line);
+        FileServer started = new FileServer(server, description, url, secureUrl, note, http3Line);
+        started.accessLog = accessLog;
+        return started;
     }
 
     private static DevCertificate devCertificate(Path dir) throws CannotStart {
@@ -304,11 +318,21 @@ final class FileServer implements AutoCloseable {
 
     /** Stops gracefully; true when every in-flight request finished before the deadline. */
     boolean stop(Duration timeout) {
-        return server.stop(timeout);
+        boolean drained = server.stop(timeout);
+        closeAccessLog();
+        return drained;
     }
 
     @Override
     public void close() {
         server.close();
+        closeAccessLog();
+    }
+
+    /** Writes out the lines still queued, so they come before whatever is printed after the stop. */
+    private void closeAccessLog() {
+        if (accessLog != null) {
+            accessLog.close();
+        }
     }
 }

@@ -2,21 +2,14 @@ package dev.peregrine.observe;
 
 import dev.peregrine.api.Filter;
 import dev.peregrine.api.Handler;
-import dev.peregrine.api.Headers;
 import dev.peregrine.api.Request;
 import dev.peregrine.api.Response;
-import dev.peregrine.api.Upgraded;
-import java.io.FilterOutputStream;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -25,21 +18,46 @@ import java.util.function.Function;
  * Writes one line per request once the handler is done:
  *
  * <pre>{@code
- * Handler app = site.with(AccessLog.to(System.out::println));
+ * AccessLog log = AccessLog.toStandardOutput();
+ * Server server = Server.builder().handler(site.with(log)).listen(Endpoint.tcp("localhost", 8080)).start();
  * // 127.0.0.1 - - [21/Nov/2025:05:03:00 +0000] "GET /index.html HTTP/1.1" 200 1534 0.8ms
+ * ...
+ * server.stop(Duration.ofSeconds(10));
+ * log.close(); // writes out what is still queued
  * }</pre>
  *
  * The default line is the Common Log Format (so CLF tools read its first seven fields) with
- * the handler's duration appended. Bytes are those the handler wrote to the body, counted by
- * wrapping the response; {@code -} when none (CLF's convention) and always for HEAD, whose
- * body the server drops. The duration ends when the handler returns, which for a body that
- * fit the response buffer is before its last bytes reach the socket.
+ * the handler's duration appended. Bytes are those the handler wrote to the body (or sent with
+ * {@link Response#sendFile}), counted by wrapping the response; {@code -} when none (CLF's
+ * convention) and always for HEAD, whose body the server drops. The duration ends when the
+ * handler returns, which for a body that fit the response buffer is before its last bytes reach
+ * the socket. If the handler throws before committing, the line says 500 — what the server then
+ * sends.
  *
- * <p>If the handler throws before committing, the line says 500 — what the server then sends.
+ * <p>The log does not change the response: the wrapper forwards body writes, flushes and the
+ * close one for one, so framing (a computed Content-Length rather than chunked encoding) and the
+ * batching of pipelined responses into one write are the same with and without it, and a file
+ * body keeps its zero-copy route.
+ *
+ * <p><b>Where lines go.</b> {@link #to(OutputStream)} and {@link #toStandardOutput()} are
+ * asynchronous: the request thread only queues the entry; one background thread formats the
+ * lines and writes them in batches, flushing each time it has caught up. The queue is bounded
+ * ({@value #DEFAULT_QUEUE_LINES} lines unless {@link #to(OutputStream, int)} says otherwise), so a
+ * slow or blocked stream never holds up a request: when it is full, lines are dropped and
+ * counted ({@link #dropped()}), and the log itself says {@code access log: N lines dropped} once
+ * the writer has caught up. {@link #close()} waits until the queue is written out and flushed;
+ * call it after the server stopped. {@link #to(Consumer)} instead calls its consumer on the
+ * request thread, before the response leaves: for tests, or a sink that is itself asynchronous.
  */
-public final class AccessLog implements Filter {
+public final class AccessLog implements Filter, AutoCloseable {
+
+    /** Lines the asynchronous log queues before it drops. */
+    public static final int DEFAULT_QUEUE_LINES = 8192;
 
     private static final System.Logger LOG = System.getLogger(AccessLog.class.getName());
+
+    /** The default format, by identity: the writer then formats into its own reused builder. */
+    static final Function<Entry, String> COMMON_LOG_FORMAT = Entry::commonLogFormat;
 
     /**
      * What is known about one finished request.
@@ -51,13 +69,15 @@ public final class AccessLog implements Filter {
     public record Entry(Instant time, String remoteAddress, String method, String target, String protocol,
                         int status, long bytes, long durationNanos) {
 
-        private static final DateTimeFormatter CLF_TIME =
-                DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.US).withZone(ZoneOffset.UTC);
-
         /** {@code host - - [time] "METHOD target PROTOCOL" status bytes duration}. */
         public String commonLogFormat() {
             StringBuilder sb = new StringBuilder(96 + target.length());
-            sb.append(remoteAddress).append(" - - [").append(CLF_TIME.format(time)).append("] \"");
+            appendCommonLogFormat(sb);
+            return sb.toString();
+        }
+
+        void appendCommonLogFormat(StringBuilder sb) {
+            sb.append(remoteAddress).append(" - - [").append(ClfTime.format(time)).append("] \"");
             quoted(sb, method);
             sb.append(' ');
             quoted(sb, target);
@@ -69,7 +89,6 @@ public final class AccessLog implements Filter {
             }
             long tenths = durationNanos / 100_000; // one decimal of a millisecond
             sb.append(' ').append(tenths / 10).append('.').append(tenths % 10).append("ms");
-            return sb.toString();
         }
 
         /**
@@ -90,22 +109,104 @@ public final class AccessLog implements Filter {
         }
     }
 
-    private final Consumer<String> sink;
+    /** Where entries go: formatted on the request thread, or queued for the background writer. */
+    sealed interface Sink extends AutoCloseable permits Direct, AsyncLineWriter {
+        void log(Entry entry, Function<Entry, String> format);
+
+        long dropped();
+
+        @Override
+        void close();
+    }
+
+    /** Formats and hands over the line on the request thread. */
+    private record Direct(Consumer<String> consumer) implements Sink {
+        @Override
+        public void log(Entry entry, Function<Entry, String> format) {
+            try {
+                consumer.accept(format.apply(entry));
+            } catch (RuntimeException e) {
+                // A broken log must not turn a served request into a failed one.
+                LOG.log(System.Logger.Level.WARNING, "access log sink failed", e);
+            }
+        }
+
+        @Override
+        public long dropped() {
+            return 0;
+        }
+
+        @Override
+        public void close() { }
+    }
+
+    private final Sink sink;
     private final Function<Entry, String> format;
 
-    private AccessLog(Consumer<String> sink, Function<Entry, String> format) {
-        this.sink = Objects.requireNonNull(sink, "sink");
+    private AccessLog(Sink sink, Function<Entry, String> format) {
+        this.sink = sink;
         this.format = Objects.requireNonNull(format, "format");
     }
 
-    /** Logs each request as {@link Entry#commonLogFormat()} to {@code sink}, e.g. {@code System.out::println}. */
-    public static AccessLog to(Consumer<String> sink) {
-        return new AccessLog(sink, Entry::commonLogFormat);
+    /**
+     * Logs each request as {@link Entry#commonLogFormat()} to {@code consumer}, called on the
+     * request thread before the response is written: a slow consumer slows every request. Use
+     * it for tests or a consumer that queues itself (a logging framework's async appender); for
+     * a stream, {@link #to(OutputStream)}. A consumer that throws is reported once per line
+     * through {@link System.Logger} and does not fail the request.
+     */
+    public static AccessLog to(Consumer<String> consumer) {
+        return new AccessLog(new Direct(Objects.requireNonNull(consumer, "consumer")), COMMON_LOG_FORMAT);
     }
 
-    /** The same log with another line format. */
+    /**
+     * Logs each request to {@code out} (UTF-8, one line each) from a background thread, queueing
+     * up to {@value #DEFAULT_QUEUE_LINES} lines. {@link #close()} drains the queue; it flushes
+     * {@code out} but does not close it.
+     */
+    public static AccessLog to(OutputStream out) {
+        return to(out, DEFAULT_QUEUE_LINES);
+    }
+
+    /**
+     * Like {@link #to(OutputStream)} with room for {@code queueLines} lines before lines are
+     * dropped: more rides out longer stalls of the stream, at the cost of memory (the queue
+     * is allocated up front, and holds the entries of lines not yet written).
+     *
+     * @throws IllegalArgumentException if {@code queueLines < 1}
+     */
+    public static AccessLog to(OutputStream out, int queueLines) {
+        return new AccessLog(AsyncLineWriter.start(Objects.requireNonNull(out, "out"), queueLines), COMMON_LOG_FORMAT);
+    }
+
+    /** {@link #to(OutputStream)} for {@link System#out}, what {@code peregrine serve} uses. */
+    public static AccessLog toStandardOutput() {
+        return to(System.out);
+    }
+
+    /**
+     * The same log (same sink, same queue; closing either closes both) with another line format.
+     * On an asynchronous log the function runs on the writer thread.
+     */
     public AccessLog format(Function<Entry, String> format) {
         return new AccessLog(sink, format);
+    }
+
+    /**
+     * Lines not written: refused while the queue was full or after {@link #close()}, or lost to
+     * a failing stream. Always 0 for {@link #to(Consumer)}.
+     */
+    public long dropped() {
+        return sink.dropped();
+    }
+
+    /**
+     * Stops taking lines, and waits until everything queued is written and the stream flushed
+     * (a stream that blocks forever blocks this too). Idempotent; a no-op for {@link #to(Consumer)}.
+     */
+    @Override
+    public void close() {
+        sink.close();
     }
 
     @Override
@@ -121,14 +222,8 @@ public final class AccessLog implements Filter {
             int status = failed && !response.isCommitted() ? 500 : response.status();
             // A HEAD handler may write the body it would send; the server drops it, so log none.
             long bytes = request.method().equals("HEAD") ? 0 : counting.bytes();
-            Entry entry = new Entry(time, address(request.remoteAddress()), request.method(), request.target(),
-                    request.protocol().text(), status, bytes, System.nanoTime() - start);
-            try {
-                sink.accept(format.apply(entry));
-            } catch (RuntimeException e) {
-                // A broken log must not turn a served request into a failed one.
-                LOG.log(System.Logger.Level.WARNING, "access log sink failed", e);
-            }
+            sink.log(new Entry(time, address(request.remoteAddress()), request.method(), request.target(),
+                    request.protocol().text(), status, bytes, System.nanoTime() - start), format);
         }
     }
 
@@ -182,51 +277,5 @@ public final class AccessLog implements Filter {
             sb.append(Integer.toHexString(g[i]));
         }
         return sb.toString();
-    }
-
-    /** Forwards everything and counts the bytes written to the body. */
-    private static final class CountingResponse implements Response {
-        private final Response delegate;
-        private OutputStream delegateBody;
-        private OutputStream countingBody;
-        private long bytes;
-
-        CountingResponse(Response delegate) {
-            this.delegate = delegate;
-        }
-
-        long bytes() {
-            return bytes;
-        }
-
-        @Override public int status() { return delegate.status(); }
-        @Override public Response status(int status) { delegate.status(status); return this; }
-        @Override public Headers headers() { return delegate.headers(); }
-        @Override public Response contentLength(long length) { delegate.contentLength(length); return this; }
-        @Override public Headers trailers() { return delegate.trailers(); }
-        @Override public boolean isCommitted() { return delegate.isCommitted(); }
-        @Override public void upgrade(Upgraded upgraded) { delegate.upgrade(upgraded); }
-
-        @Override
-        public OutputStream body() {
-            OutputStream body = delegate.body();
-            if (body != delegateBody) {
-                delegateBody = body;
-                countingBody = new FilterOutputStream(body) {
-                    @Override
-                    public void write(int b) throws IOException {
-                        out.write(b);
-                        bytes++;
-                    }
-
-                    @Override
-                    public void write(byte[] b, int off, int len) throws IOException {
-                        out.write(b, off, len); // not FilterOutputStream's byte-at-a-time loop
-                        bytes += len;
-                    }
-                };
-            }
-            return countingBody;
-        }
     }
 }

@@ -3,8 +3,10 @@ package dev.peregrine.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.peregrine.api.ForwardingResponse;
 import dev.peregrine.api.Handler;
 import dev.peregrine.api.Protocol;
+import dev.peregrine.api.Response;
 import dev.peregrine.files.FakeRequest;
 import dev.peregrine.files.FakeResponse;
 import java.io.IOException;
@@ -13,11 +15,15 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AccessLogTest {
 
@@ -94,6 +100,30 @@ class AccessLogTest {
         assertThat(res.bodyString()).isEqualTo("ok");
     }
 
+    /** A file body reaches the server's own sendFile (zero-copy on plain HTTP/1.1), and is counted. */
+    @Test
+    void fileBodyKeepsItsRouteAndIsCounted(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("f"), "0123456789");
+        FakeResponse fake = new FakeResponse();
+        long[] sent = {-1};
+        Response server = new ForwardingResponse(fake) {
+            @Override
+            public void sendFile(FileChannel channel, long position, long count) throws IOException {
+                sent[0] = count;
+                super.sendFile(channel, position, count);
+            }
+        };
+        Handler h = ((Handler) (req, res) -> {
+            try (FileChannel ch = FileChannel.open(file)) {
+                res.sendFile(ch, 1, 8);
+            }
+        }).with(AccessLog.to(lines::add));
+        h.handle(FakeRequest.get("/f"), server);
+        assertThat(sent[0]).isEqualTo(8);
+        assertThat(fake.bodyString()).isEqualTo("12345678");
+        assertThat(lines.getFirst()).contains("\"GET /f HTTP/1.1\" 200 8 ");
+    }
+
     @Test
     void customFormat() throws Exception {
         Handler h = ((Handler) (req, res) -> res.send(404, "nope"))
@@ -108,6 +138,15 @@ class AccessLogTest {
                 200, 1534, 12_345_678);
         assertThat(e.commonLogFormat())
                 .isEqualTo("10.0.0.1 - - [21/Nov/2025:05:03:00 +0000] \"GET / HTTP/1.1\" 200 1534 12.3ms");
+    }
+
+    @Test
+    void theCachedTimeFollowsTheSecond() {
+        Instant t = Instant.parse("2025-11-21T05:03:00.250Z");
+        assertThat(ClfTime.format(t)).isEqualTo("21/Nov/2025:05:03:00 +0000");
+        assertThat(ClfTime.format(t.plusMillis(700))).isEqualTo("21/Nov/2025:05:03:00 +0000");
+        assertThat(ClfTime.format(t.plusMillis(750))).isEqualTo("21/Nov/2025:05:03:01 +0000");
+        assertThat(ClfTime.format(t)).isEqualTo("21/Nov/2025:05:03:00 +0000"); // back again (entries queued out of order)
     }
 
     @Test

@@ -1,0 +1,282 @@
+package dev.peregrine.observe;
+
+import dev.peregrine.observe.AccessLog.Entry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * The access log's background writer: request threads hand finished entries to a bounded queue
+ * and return; one daemon thread formats them (so formatting, too, is off the request's path)
+ * and writes them in batches, flushing whenever it has caught up with the queue.
+ *
+ * <p>A slow or stuck stream never holds up a request: when the queue is full the entry is
+ * dropped and counted, and once the writer has caught up it writes
+ * {@code access log: N lines dropped} into the log itself. Every write to the stream holds
+ * whole lines, so other output on the same stream (a banner, a shutdown message) never lands
+ * in the middle of one.
+ */
+final class AsyncLineWriter implements AccessLog.Sink {
+
+    private static final System.Logger LOG = System.getLogger(AccessLog.class.getName());
+
+    /** Bytes gathered before a write; a batch larger than this goes out in several writes. */
+    private static final int BUFFER_BYTES = 64 * 1024;
+
+    /** Entries taken from the queue at once, so the queue's lock is held only briefly. */
+    private static final int MAX_TAKE = 256;
+
+    private final OutputStream out;
+
+    // The queue: a ring of (entry, format) pairs, guarded by lock.
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notEmpty = lock.newCondition();
+    private final Entry[] entries;
+    private final Function<?, ?>[] formats;
+    private int head;
+    private int size;
+    private boolean writerWaiting;
+    private boolean closed;
+    private long dropped;
+
+    private final Thread thread;
+
+    // Writer-thread state: no locking needed, only the writer thread touches it.
+    private final byte[] buffer = new byte[BUFFER_BYTES];
+    private int buffered;
+    private int bufferedLines;
+    private final StringBuilder line = new StringBuilder(256);
+    private long reported;
+    private boolean warned;
+
+    private AsyncLineWriter(OutputStream out, int capacity) {
+        this.out = out;
+        this.entries = new Entry[capacity];
+        this.formats = new Function<?, ?>[capacity];
+        this.thread = Thread.ofPlatform().daemon().name("peregrine-access-log").unstarted(this::run);
+    }
+
+    /** A writer for {@code out} with room for {@code capacity} queued lines, its thread started. */
+    static AsyncLineWriter start(OutputStream out, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("queue capacity must be at least 1: " + capacity);
+        }
+        AsyncLineWriter writer = new AsyncLineWriter(out, capacity);
+        writer.thread.start();
+        return writer;
+    }
+
+    @Override
+    public void log(Entry entry, Function<Entry, String> format) {
+        lock.lock();
+        try {
+            if (closed || size == entries.length) {
+                dropped++;
+                return;
+            }
+            int tail = (head + size) % entries.length;
+            entries[tail] = entry;
+            formats[tail] = format;
+            size++;
+            if (writerWaiting) {
+                notEmpty.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public long dropped() {
+        lock.lock();
+        try {
+            return dropped;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops taking lines and waits until the writer has written and flushed all it had queued. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            notEmpty.signal();
+        } finally {
+            lock.unlock();
+        }
+        if (Thread.currentThread() == thread) {
+            return; // a format function closing its own log: the loop ends after this batch
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // finish the drain we were asked for, then pass the interrupt on
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        Entry[] taken = new Entry[Math.min(MAX_TAKE, entries.length)];
+        Function<?, ?>[] takenFormats = new Function<?, ?>[taken.length];
+        while (true) {
+            int n = take(taken, takenFormats);
+            if (n < 0) {
+                break;
+            }
+            for (int i = 0; i < n; i++) {
+                append(taken[i], takenFormats[i]);
+                taken[i] = null;
+                takenFormats[i] = null;
+            }
+            long droppedSoFar = droppedIfCaughtUp();
+            if (droppedSoFar >= 0) {
+                reportDrops(droppedSoFar);
+                writeOut();
+                flush();
+            }
+        }
+        reportDrops(dropped()); // lines refused after close
+        writeOut();
+        flush();
+    }
+
+    /** Blocks until there are entries; moves up to {@code into.length} of them out; -1 once closed and empty. */
+    private int take(Entry[] into, Function<?, ?>[] intoFormats) {
+        lock.lock();
+        try {
+            while (size == 0) {
+                if (closed) {
+                    return -1;
+                }
+                writerWaiting = true;
+                notEmpty.awaitUninterruptibly();
+                writerWaiting = false;
+            }
+            int n = Math.min(size, into.length);
+            for (int i = 0; i < n; i++) {
+                into[i] = entries[head];
+                intoFormats[i] = formats[head];
+                entries[head] = null;
+                formats[head] = null;
+                head = (head + 1) % entries.length;
+            }
+            size -= n;
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The drop count when the queue is empty (the writer has caught up), else -1. */
+    private long droppedIfCaughtUp() {
+        lock.lock();
+        try {
+            return size == 0 ? dropped : -1;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void append(Entry entry, Function<?, ?> format) {
+        line.setLength(0);
+        try {
+            if (format == AccessLog.COMMON_LOG_FORMAT) {
+                entry.appendCommonLogFormat(line); // into the reused builder: no String per line
+            } else {
+                line.append(((Function<Entry, String>) format).apply(entry));
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "access log format failed", e);
+            return;
+        }
+        line.append('\n');
+        appendLine(line, 1);
+    }
+
+    private void reportDrops(long droppedSoFar) {
+        if (droppedSoFar > reported) {
+            line.setLength(0);
+            line.append("access log: ").append(droppedSoFar - reported).append(" lines dropped\n");
+            reported = droppedSoFar;
+            appendLine(line, 0);
+        }
+    }
+
+    /**
+     * Adds text (whole lines, {@code lines} of them counting as log lines) to the buffer, writing
+     * the buffer out first when it might not fit.
+     */
+    private void appendLine(CharSequence text, int lines) {
+        int most = text.length() * 3; // UTF-8 takes at most three bytes per UTF-16 char
+        if (buffered + most > buffer.length) {
+            writeOut();
+        }
+        if (most > buffer.length) { // a huge line goes out alone, whole
+            byte[] utf8 = text.toString().getBytes(StandardCharsets.UTF_8);
+            write(utf8, utf8.length, lines);
+            return;
+        }
+        int start = buffered;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) { // rare: a non-ASCII target; let the JDK encode the line
+                byte[] utf8 = text.toString().getBytes(StandardCharsets.UTF_8);
+                System.arraycopy(utf8, 0, buffer, start, utf8.length);
+                buffered = start + utf8.length;
+                break;
+            }
+            buffer[buffered++] = (byte) c;
+        }
+        bufferedLines += lines;
+    }
+
+    private void writeOut() {
+        if (buffered > 0) {
+            write(buffer, buffered, bufferedLines);
+        }
+        buffered = 0;
+        bufferedLines = 0;
+    }
+
+    private void write(byte[] bytes, int length, int lines) {
+        try {
+            out.write(bytes, 0, length);
+        } catch (IOException | RuntimeException e) {
+            lost(e, lines);
+        }
+    }
+
+    private void flush() {
+        try {
+            out.flush();
+        } catch (IOException | RuntimeException e) {
+            lost(e, 0);
+        }
+    }
+
+    /** The stream failed: count the lines it lost as dropped, and warn once, not per batch. */
+    private void lost(Exception e, int lines) {
+        lock.lock();
+        try {
+            dropped += lines;
+        } finally {
+            lock.unlock();
+        }
+        if (!warned) {
+            warned = true;
+            LOG.log(System.Logger.Level.WARNING, "access log stream failed; lines written to it are lost", e);
+        }
+    }
+}
