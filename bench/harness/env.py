@@ -20,6 +20,7 @@ TOOL_PACKAGES = {
     "nginx": "nginx-light",
     "h2o": "h2o",
     "caddy": "caddy",
+    "curl": "curl",
 }
 
 

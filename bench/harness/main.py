@@ -15,6 +15,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import env  # noqa: E402
 import loads  # noqa: E402
 import report  # noqa: E402
+import serve  # noqa: E402
 import servers as srv  # noqa: E402
 from env import log  # noqa: E402
 from scenarios import BY_NAME, SCENARIOS, LATENCY_RPS_PER_CONNECTION  # noqa: E402
@@ -38,8 +39,10 @@ def parse_args(argv):
     p.add_argument("--quick", action="store_true", help="1 round, 2 s per scenario: under 5 minutes")
     p.add_argument("--smoke", action="store_true", help="CI: ~1 s per scenario, Peregrine and Netty, small idle test")
     p.add_argument("--servers", help="comma-separated, default: " + ",".join(srv.DEFAULT_ORDER)
-                   + " (+ " + ",".join(srv.H3_EXTRA) + " when an h3 scenario runs)")
-    p.add_argument("--scenarios", help="comma-separated, default: " + ",".join(s.name for s in SCENARIOS if s.default))
+                   + " (+ " + ",".join(srv.H3_EXTRA) + " when an h3 scenario runs); only serve-* rows: "
+                   + ",".join(serve.DEFAULT_SERVERS))
+    p.add_argument("--scenarios", help="comma-separated, default: " + ",".join(s.name for s in SCENARIOS if s.default)
+                   + "; opt-in: " + ",".join(s.name for s in SCENARIOS if not s.default) + " (`serve`: all serve-*)")
     p.add_argument("--rounds", type=int)
     p.add_argument("--duration", type=float, help="seconds measured per scenario")
     p.add_argument("--warmup", type=float, help="seconds of warm-up before the first scenario on each endpoint")
@@ -62,11 +65,13 @@ def parse_args(argv):
 def main(argv=None):
     a = parse_args(sys.argv[1:] if argv is None else argv)
     if a.list:
-        for s in srv.DEFAULT_ORDER + srv.H3_EXTRA:
-            print(f"server   {s:10} {srv.SERVERS[s].notes}")
+        for s in srv.DEFAULT_ORDER + srv.H3_EXTRA + ["peregrine-log"]:
+            print(f"server   {s:13} {srv.SERVERS[s].notes}")
+        for s in serve.DEFAULT_SERVERS:
+            print(f"serve    {s:13} {serve.NOTES[s].replace('TEXT', serve.TEXT)}")
         for sc in SCENARIOS:
             tag = "(opt-in) " if not sc.default else "(full runs) " if sc.protocol == srv.H3 else ""
-            print(f"scenario {sc.name:14} {tag}{sc.title}")
+            print(f"scenario {sc.name:21} {tag}{sc.title}")
         return 0
     if a.render:
         return render(a.render)
@@ -84,7 +89,7 @@ def main(argv=None):
     publish = a.publish if a.publish is not None else mode != "smoke"
 
     if a.scenarios:
-        scenario_names = a.scenarios.split(",")
+        scenario_names = serve.expand(a.scenarios.split(","))
         for s in scenario_names:
             if s not in BY_NAME:
                 sys.exit(f"unknown scenario {s!r}; known: {', '.join(BY_NAME)}")
@@ -98,15 +103,20 @@ def main(argv=None):
             scenario_names = [n for n in scenario_names if BY_NAME[n].protocol != srv.H3]
     scenarios = [BY_NAME[n] for n in scenario_names]
     h3_selected = any(sc.protocol == srv.H3 for sc in scenarios)
+    serve_selected = any(sc.protocol == srv.SERVE for sc in scenarios)
     if a.servers:
         server_names = a.servers.split(",")
+    elif all(sc.protocol == srv.SERVE for sc in scenarios):
+        server_names = list(serve.DEFAULT_SERVERS)
     else:
         server_names = ["peregrine", "netty"] if mode == "smoke" else list(srv.DEFAULT_ORDER)
         if h3_selected and mode != "smoke":
             server_names += srv.H3_EXTRA
+        if serve_selected:
+            server_names += [s for s in serve.DEFAULT_SERVERS if s not in server_names]
     for s in server_names:
         if s not in srv.SERVERS:
-            sys.exit(f"unknown server {s!r}; known: {', '.join(srv.DEFAULT_ORDER + srv.H3_EXTRA)}")
+            sys.exit(f"unknown server {s!r}; known: {', '.join(srv.DEFAULT_ORDER + srv.H3_EXTRA + ['peregrine-log'])}")
     if mode == "smoke":
         # A smoke run proves the idle machinery works without holding thousands of sockets.
         scenarios = [_resized(sc, 1000) if sc.runner == "idle" else sc for sc in scenarios if sc.name != "idle-50k"]
@@ -140,7 +150,10 @@ def main(argv=None):
     if any(s.runner == "h2load" for s in scenarios):
         tools.add("nghttp")  # the h2 endpoint check
     tools |= {s for s in server_names if srv.SERVERS[s].kind == "native"
-              and (not srv.SERVERS[s].h3_only or h3_selected)}
+              and (not srv.SERVERS[s].no_app or (h3_selected and srv.SERVERS[s].h3)
+                   or (serve_selected and s in serve.LAUNCHES))}
+    if serve_selected:
+        tools.add("curl")  # the serve-* rows' pre-flight check
     if tls_selected and any(srv.SERVERS[s].kind == "native" and srv.SERVERS[s].tls() for s in server_names):
         tools.add("openssl")  # PEM key and certificate for nginx and h2o
     if h3_selected and any(srv.SERVERS[s].h3 and srv.SERVERS[s].h3.pem for s in server_names):
@@ -157,6 +170,8 @@ def main(argv=None):
         tool = {"wrk": "wrk", "latency": "h2load", "h2load": "h2load"}.get(sc.runner)
         if tool == "h2load" and sc.runner == "h2load" and "nghttp" in missing:
             tool = "nghttp"
+        if sc.protocol == srv.SERVE and "curl" in missing:
+            tool = "curl"
         if tool in missing:
             for s in server_names:
                 skipped.setdefault(sc.name, {})[s] = f"{tool} not installed"
@@ -188,6 +203,7 @@ def main(argv=None):
     h3 = None
     if h3_selected:
         h3 = dict(client=loads.H3Client(jdk, cp, pin), pem=pem, keystore=keystore)
+    served = serve.prepare(workdir, PORT) if serve_selected else None
 
     meta = {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -198,7 +214,10 @@ def main(argv=None):
         "jvm_flags": srv.JVM_FLAGS,
         "pinning": pin.describe(),
         "latency_rate": f"{LATENCY_RPS_PER_CONNECTION} req/s per connection",
-        "servers": {s: srv.SERVERS[s].notes for s in server_names},
+        # A serve-only run's servers are their static-file launches (serve.py), not the apps.
+        "servers": {s: serve.NOTES.get(s, srv.SERVERS[s].notes).replace("TEXT", serve.TEXT)
+                    if all(sc.protocol == srv.SERVE for sc in scenarios) else srv.SERVERS[s].notes
+                    for s in server_names},
         "scenarios": {sc.name: sc.title for sc in scenarios},
         "command": "bench/run " + " ".join(sys.argv[1:] if argv is None else argv),
         "tls": {},  # server -> TLS version and cipher suite an OpenSSL client negotiated
@@ -210,12 +229,16 @@ def main(argv=None):
                                                        pinned=False)).replace(cp or "", "<classpath>")
                    for sc in scenarios if sc.runner == "h3load"} if h3 else {},
     }
+    if served:
+        meta["versions"]["peregrine-cli"] = served["version"] or "launcher failed"
     samples = {}  # scenario -> server -> metric -> [values]
     raw = []
     results = {"meta": meta, "samples": samples, "skipped": skipped, "raw": raw}
 
     def save():
         results["summary"] = summarize(samples)
+        if served:
+            meta["serve"] = serve.meta(served)
         with open(os.path.join(out, "results.json"), "w") as f:
             json.dump(results, f, indent=1)
 
@@ -230,10 +253,10 @@ def main(argv=None):
             # HTTPS and h2 rows on a launch of their own with the TLS listener on: the other rows
             # (startup, idle memory) then measure the same plain app as for every other server.
             sdef = srv.SERVERS[name]
-            plain = [sc for sc in scenarios if sc.protocol not in srv.TLS_PROTOCOLS and sc.protocol != srv.H3]
+            plain = [sc for sc in scenarios if sc.protocol not in srv.TLS_PROTOCOLS + (srv.H3, srv.SERVE)]
             tls = [sc for sc in scenarios if sc.protocol in srv.TLS_PROTOCOLS]
             h3_rows = [sc for sc in scenarios if sc.protocol == srv.H3]
-            if plain and sdef.h3_only:
+            if plain and sdef.no_app:
                 for sc in plain:
                     skipped.setdefault(sc.name, {})[name] = sdef.reason(sc.protocol)
             elif plain:
@@ -254,6 +277,14 @@ def main(argv=None):
                 for sc in h3_rows:
                     skipped.setdefault(sc.name, {})[name] = (sdef.reason(sc.protocol) if not sdef.h3
                                                              else "no openssl to make its PEM key")
+            # serve-* rows: the server's static-file launch (serve.py), for the servers that have one.
+            serve_rows = [sc for sc in scenarios if sc.protocol == srv.SERVE]
+            if serve_rows and name in serve.LAUNCHES:
+                serve.run_server(name, rnd, serve_rows, cfg, jdk, cp, pin, workdir, served, samples, skipped, raw,
+                                 PORT)
+            elif serve_rows:
+                for sc in serve_rows:
+                    skipped.setdefault(sc.name, {})[name] = f"{serve.NOT_IN_SERVE}: no static-file launch of {name}"
             save()
         if stopped_early:
             break
@@ -264,6 +295,8 @@ def main(argv=None):
     log(f"report: {paths['markdown']}")
     if publish:
         dest = os.path.join(env.ROOT, "docs", "benchmarks")
+        if all(sc.protocol == srv.SERVE for sc in scenarios):
+            dest = os.path.join(dest, "serve")  # a serve-only run has a report of its own
         report.publish(results, scenarios, server_names, out, dest)
         log(f"published to {dest}")
     print(open(paths["markdown"]).read().split("## Details")[0])
@@ -489,7 +522,7 @@ def run_h3_server(name, rnd, scenarios, cfg, jdk, cp, pin, workdir, samples, ski
 
 
 def no_https(sdef):
-    if sdef.h3_only:
+    if sdef.no_app:
         return sdef.reason("https")
     if sdef.tls():
         return (f"{report.NOT_COMPARED}: its TLS listener is set up for the h2 rows; the https-* rows compare "

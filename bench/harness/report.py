@@ -9,14 +9,19 @@ from guesses import GUESSES
 
 BASE = "peregrine"
 BEHIND_MARGIN = 0.05   # within 5% counts as level: single runs on a shared machine are noisier than that
-COLORS = {"peregrine": "#d9480f"}
+COLORS = {"peregrine": "#d9480f", "peregrine-log": "#f08c00"}
 OTHER = "#4c6ef5"
 NATIVE = "#868e96"
 NO_HTTPS = "no HTTPS listener"  # skip reason of servers without HTTPS: their cells read "–", not "n/a"
 # skip reason of servers whose TLS listener is there for h2 only (https-* rows): "–" as well
 NOT_COMPARED = "not in the https-* comparison"
 # skip reason of a server that is only in the h3 rows (Caddy) for every other row: "–" as well
+# (results.json of earlier runs; servers.NO_APP says it now)
 H3_ONLY = "only in the h3 rows"
+NO_APP = "not in the app rows"  # servers.NO_APP: Caddy and peregrine-log in the app rows
+NOT_IN_SERVE = "not in the serve-* rows"  # serve.NOT_IN_SERVE: servers without a static-file launch
+DASH = (NO_HTTPS, NOT_COMPARED, H3_ONLY, NO_APP, NOT_IN_SERVE)
+VERSION_OF = {"jdk": "jdk-httpserver", "peregrine-log": "peregrine-cli"}  # servers whose version has another key
 
 
 def ratio(metric, mine, theirs):
@@ -77,9 +82,12 @@ def markdown(results, scenarios, servers):
                 f = figure(summary, sc.name, s, metric)
                 if f is None:
                     why = skipped.get(sc.name, {}).get(s)
-                    cells.append("n/a" if why and not why.startswith((NO_HTTPS, NOT_COMPARED, H3_ONLY)) else "–")
+                    cells.append("n/a" if why and not why.startswith(DASH) else "–")
                     continue
                 txt = metric.format(f["median"])
+                note = meta.get("serve", {}).get("cell_notes", {}).get(sc.name, {}).get(s)
+                if note:
+                    txt += f" [{note}]"
                 if s != BASE and mine is not None:
                     r = ratio(metric, mine["median"], f["median"])
                     if r is not None:
@@ -109,19 +117,27 @@ def markdown(results, scenarios, servers):
                  or "not analysed yet")
             who = ", ".join(f"{s} {r:.2f}×" for s, r in peers)
             lines.append(f"| {scn} | {label} | {who} | {g} |")
+    serve_only = all(sc.protocol == "serve" for sc in scenarios)
     lines += ["", "## Method", "",
               f"- Command: `{meta['command']}`; total {meta.get('elapsed_s', '?')} s.",
+              ] + ([
               f"- Each round starts every server afresh (order reversed on alternate rounds), measures launch to "
               f"first `200 Hello, World!`, checks every endpoint, runs the idle-connection scenarios on the fresh "
               f"process, then warms each endpoint with wrk (HTTP/2 rows: h2load) for {c['warmup']} s before its first scenario, runs "
               f"the others, and stops it.",
+              ] if not serve_only else [
+              f"- Each round starts every server afresh (order reversed on alternate rounds), waits for its first "
+              f"`200` of `/small.txt`, checks each row's file, warms each endpoint with wrk for {c['warmup']} s "
+              f"before its first row, runs the rows, and stops it.",
+              ]) + [
               f"- Identical JVM flags for every Java server: `{' '.join(meta['jvm_flags'])}`.",
+              ] + ([
               "- HTTP/1.1 throughput: wrk, one thread. Latency: h2load open-model at a fixed rate "
               f"({meta['latency_rate']}), percentiles from its per-request log (no coordinated-omission correction "
               "beyond the fixed schedule). Idle connections: a Python client opens the connections (one request "
               "each), holds them; `jcmd GC.run` + `jstat -gc` give heap after GC, /proc gives RSS (server and its "
               "children); per-connection figures are the before/after deltas divided by the connections held.",
-              ] + ([
+              ] if not serve_only else []) + ([
               "- HTTPS (`https-*` rows): HTTP/1.1 over TLS 1.3 on a second port, one self-signed EC P-256 "
               "certificate (PKCS#12, made per run with keytool) for every server, each server's default cipher "
               "suites; **Peregrine, Netty and Jetty, the three servers of these rows, all use the JDK's TLS "
@@ -152,14 +168,14 @@ def markdown(results, scenarios, servers):
               "results.json tell which side was the limit, `raw.server_runq_wait` / `raw.client_runq_wait` "
               "(seconds per second spent waiting for a CPU) whether anything else was running. Commands: "
               + "; ".join(f"`{n}`: `{c}`" for n, c in meta["h3load"].items()) + "."
-              ] if meta.get("h3load") else []) + ([
+              ] if meta.get("h3load") else []) + _serve_method(meta) + ([
               "- TLS negotiated by an OpenSSL client (HTTP/1.1) on each TLS listener: "
               + "; ".join(f"{k} {t}" for k, t in meta["tls"].items()) + "."
               ] if meta.get("tls") else []) + [
               "", "Servers as configured (see peregrine-benchmarks/src/main/java/dev/peregrine/bench/apps and "
               "bench/harness/servers.py):", ""]
     for s in servers:
-        lines.append(f"- **{s}** ({v.get(s, v.get('jdk-httpserver') if s == 'jdk' else '') or '?'}): "
+        lines.append(f"- **{s}** ({v.get(s) or v.get(VERSION_OF.get(s, s)) or '?'}): "
                      f"{meta['servers'].get(s, '')}")
     lines += ["", "## Versions", ""]
     for k, val in v.items():
@@ -182,6 +198,29 @@ def markdown(results, scenarios, servers):
             lines.append(f"| {s} | " + " | ".join(cells) + " |")
         lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def _serve_method(meta):
+    """The Method bullets of the serve-* rows: docroot, commands, the gzip check's findings."""
+    sv = meta.get("serve")
+    if not sv:
+        return []
+    files = ", ".join(f"`/{k}` ({v['size']:,} B)" for k, v in sv["manifest"].items())
+    out = ["- Static files (`serve-*` rows): each server in a launch of its own on the plain port, serving one "
+           f"docroot written per run in a temporary directory (deterministic, seeded content): {files}; the "
+           "`.bin` files are pseudo-random (incompressible), the text compresses about 5:1 (gzip -9), its `.gz` sibling "
+           "is for servers that serve precompressed files. HTTP/1.1 over plain TCP, wrk with one thread, "
+           "keep-alive. Before any load each row's file is fetched once with `curl --http1.1` (status 200, every "
+           "byte; for the gzip row with `Accept-Encoding: gzip`, the Content-Encoding seen and the decoded body); "
+           "a server that fails it is n/a. The gzip row's figure is responses/s of whatever the server sent; a "
+           "server that sends it uncompressed is marked `[not compressed]`. Commands: "
+           + "; ".join(f"`{n}`: `{c}`" for n, c in sv["wrk"].items()) + "."]
+    out.append("- Static-file launches (configurations under the run's `work/`, described under Servers below "
+               "in a serve-only run): " + "; ".join(f"**{n}** `{c}`" for n, c in sv["commands"].items()) + ".")
+    if sv.get("gzip"):
+        out.append("- gzip check (`serve-gzip-100k`, `curl -H 'Accept-Encoding: gzip'`): "
+                   + "; ".join(f"{n}: {g}" for n, g in sv["gzip"].items()) + ".")
+    return out
 
 
 def svg_chart(results, sc, servers):

@@ -35,7 +35,8 @@ class Scenario:
         self.title = title
         self.runner = runner          # "wrk", "latency", "idle", "startup", "h2load", "h3load"
         self.metrics = metrics
-        self.protocol = protocol      # "h1", "https" (HTTP/1.1 over TLS), "h2c", "h2" (TLS, ALPN), "h3"
+        self.protocol = protocol      # "h1", "https" (HTTP/1.1 over TLS), "h2c", "h2" (TLS, ALPN), "h3",
+                                      # "serve" (HTTP/1.1 to a static-file server's own launch)
         self.path = path
         self.connections = connections
         self.args = list(args)
@@ -102,6 +103,21 @@ SCENARIOS = [
     Scenario("h3-file-100m", "HTTP/3 download 100 MiB static file, 2 connections x 1 stream (H3Load)", "h3load",
              [MIBPS], protocol="h3", path="/file/100m", connections=2, streams=1, size=100 * MIB,
              warm_key="h3:/file/100m"),
+    # Static files (serve.py): `peregrine serve` (quiet, and with its access log) beside nginx, Caddy's
+    # file_server and Jetty's ResourceHandler, each in a launch of its own on the plain port with a
+    # docroot the harness writes; HTTP/1.1 over plain TCP, wrk, keep-alive. Opt-in: named with
+    # --scenarios (`serve` names all five).
+    Scenario("serve-small", "Static 12-byte file, 64 keep-alive connections", "wrk", [RPS],
+             protocol="serve", path="/small.txt", default=False),
+    Scenario("serve-small-pipelined", "Static 12-byte file, 64 connections, 16-deep pipelining", "wrk", [RPS],
+             protocol="serve", path="/small.txt", script="pipeline.lua", args=["16"], default=False),
+    Scenario("serve-1m", "Static 1 MiB file, 16 connections", "wrk", [MIBPS], protocol="serve", path="/1m.bin",
+             connections=16, size=MIB, default=False),
+    Scenario("serve-100m", "Static 100 MiB file, 4 connections", "wrk", [MIBPS], protocol="serve",
+             path="/100m.bin", connections=4, size=100 * MIB, warm_key="/1m.bin", default=False),
+    Scenario("serve-gzip-100k", "Static 100 KiB text file with Accept-Encoding: gzip, 16 connections", "wrk",
+             [RPS], protocol="serve", path="/text-100k.txt", connections=16, headers=["Accept-Encoding: gzip"],
+             warm_key="gzip:/text-100k.txt", default=False),
 ]
 
 BY_NAME = {s.name: s for s in SCENARIOS}

@@ -52,7 +52,7 @@ class H3Launch:
 
 class ServerDef:
     def __init__(self, name, kind, main=None, protocols=("h1",), notes="", unsupported=None, why_not=None,
-                 h3=None, h3_only=False):
+                 h3=None, no_app=None):
         self.name = name
         self.kind = kind            # "java" or "native"
         self.main = main            # Java main class
@@ -63,22 +63,26 @@ class ServerDef:
         # protocol -> reason it is not in `protocols` (the report's n/a text)
         self.why_not = why_not or {}
         self.h3 = h3                # H3Launch, or None: no HTTP/3 app
-        self.h3_only = h3_only      # in the h3 rows only (Caddy): every other cell is "–"
+        # No benchmark app (Caddy, peregrine-log): the rows it is in instead, e.g. "the h3 and serve
+        # rows"; its cells in the app rows are "–"
+        self.no_app = no_app
 
     def tls(self):
         """Whether the app gets a TLS listener in the HTTPS launch (HTTP/1.1 over TLS, or h2)."""
         return bool(self.protocols & set(TLS_PROTOCOLS))
 
     def reason(self, protocol):
-        if self.h3_only and protocol != H3:
-            return f"{H3_ONLY}: {self.name} is here for the h3 rows"
+        if self.no_app and protocol not in self.protocols:
+            return f"{NO_APP}: {self.name} is here for {self.no_app}"
         return self.why_not.get(protocol, f"{protocol} not enabled on {self.name}")
 
 
 APPS = "dev.peregrine.bench.apps."
 _H2 = ("h2c", "h2")
-# Skip reason of the h3-only server's other rows (report.py shows them as "–", not "n/a").
-H3_ONLY = "only in the h3 rows"
+# Skip reason of an app-less server's app rows (report.py shows them as "–", not "n/a").
+NO_APP = "not in the app rows"
+# The serve-* rows: `peregrine serve` and static-file peers, each in a launch of its own (serve.py).
+SERVE = "serve"
 H3_NOTES = {
     "peregrine": "HTTP/3: `PeregrineApp <port> <files> --h3 --cert <PEM> --key <PKCS#8 PEM>` (peregrine-http3 "
                  "over Netty QUIC); n/a until the app has an h3 mode",
@@ -135,11 +139,16 @@ SERVERS = {
                            "HTTP/2: h2c by prior knowledge on the plain port (its default), a TLS listener "
                            "(OpenSSL) for h2 by ALPN"),
     "caddy": ServerDef("caddy", "native",
-                       notes="Caddy (Debian package) in the h3 rows only: HTTPS on the TLS port with the run's "
-                             "certificate, `servers { protocols h1 h2 h3 }` (HTTP/3 by quic-go on UDP, same port), "
-                             "`respond` for /plaintext, `file_server` for /file/*, admin off, auto_https off, "
-                             "no access log; GOMAXPROCS = 1 from the CPU pinning",
-                       h3=H3Launch(), h3_only=True, protocols=()),
+                       notes="Caddy (Debian package) in the h3 and serve-* rows only. h3: HTTPS on the TLS port "
+                             "with the run's certificate, `servers { protocols h1 h2 h3 }` (HTTP/3 by quic-go on UDP, "
+                             "same port), `respond` for /plaintext, `file_server` for /file/*, admin off, auto_https "
+                             "off, no access log; GOMAXPROCS = 1 from the CPU pinning",
+                       h3=H3Launch(), no_app="the h3 and serve-* rows", protocols=()),
+    # `peregrine serve` with its access log on: a column of the serve-* rows only (serve.py), beside
+    # `peregrine`, which is `peregrine serve --quiet` there.
+    "peregrine-log": ServerDef("peregrine-log", "java", no_app="the serve-* rows", protocols=(),
+                               notes="`peregrine serve` with its default access log (stdout to /dev/null), "
+                                     "in the serve-* rows only"),
 }
 for _s in SERVERS.values():
     if not _s.h3:
