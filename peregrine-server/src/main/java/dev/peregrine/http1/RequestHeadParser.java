@@ -75,6 +75,9 @@ public final class RequestHeadParser {
     private int headerStart;  // first byte after the request-line's LF
     private int emptyLines;
     private int fieldCount;
+    // Early refusal of an incomplete line: how far it was checked, and where in its grammar that is.
+    private int checked;
+    private int phase;
 
     // Framing facts gathered as the field lines go by (RFC 9112 §3.2, §6, §9.3).
     private int hostCount;
@@ -131,6 +134,8 @@ public final class RequestHeadParser {
         headerStart = 0;
         emptyLines = 0;
         fieldCount = 0;
+        checked = 0;
+        phase = 0;
     }
 
     /** Drops the cached header values, e.g. while a connection idles without buffers. */
@@ -161,6 +166,7 @@ public final class RequestHeadParser {
                             : new HttpParseException(414, "request-line too long");
                 }
                 scanned = stop - start;
+                refuseImpossiblePrefix(buf, start, ls, stop);
                 return 0;
             }
             // RFC 9112 §2.2: lines end with CRLF; a bare LF is not a line ending here.
@@ -194,7 +200,70 @@ public final class RequestHeadParser {
             }
             lineStart = lf + 1 - start;
             pos = lf + 1;
+            checked = lineStart;
+            phase = 0;
         }
+    }
+
+    // ---- early refusal (issue 10: bytes that can never start a request get 400 at once) ----
+
+    private static final int METHOD = 0;
+    private static final int TARGET = 1;
+    private static final int VERSION = 2; // + index into "HTTP/D.D"
+    private static final int LINE_END = 30; // CR seen: only LF may follow
+    private static final int NAME = 20;
+    private static final int VALUE = 21;
+    private static final byte[] VERSION_SHAPE = bytes("HTTP/0.0");
+
+    /**
+     * Checks the bytes of the incomplete line {@code [ls, stop)} that arrived since the last call
+     * against the grammar of a request-line (RFC 9112 §3) or a field line (§5), and throws at the
+     * first byte no valid line could contain: a TLS ClientHello or binary garbage on a plain port
+     * is answered 400 at once instead of after the request-headers timeout. Each byte is checked
+     * once, however the line arrives. The complete line is then parsed in full as before.
+     */
+    private void refuseImpossiblePrefix(byte[] b, int start, int ls, int stop) {
+        int i = Math.max(start + checked, ls);
+        int ph = phase;
+        if (i == ls) {
+            ph = inHeaders ? NAME : METHOD;
+        }
+        for (; i < stop; i++) {
+            byte c = b[i];
+            if (ph == LINE_END) {
+                throw badRequest("CR not followed by LF (RFC 9112 §2.2)");
+            }
+            if (c == '\r') {
+                boolean atStart = i == ls;
+                boolean canEnd = inHeaders ? atStart || ph == VALUE : atStart || ph == VERSION + 8;
+                if (!canEnd) {
+                    throw badRequest("line ends early (RFC 9112 §3, §5)");
+                }
+                ph = LINE_END;
+                continue;
+            }
+            ph = switch (ph) {
+                case METHOD -> c == ' ' && i > ls ? TARGET : require(is(c, TCHAR), ph, "method");
+                case TARGET -> c == ' ' && b[i - 1] != ' ' ? VERSION : require(is(c, VCHAR), ph, "request-target");
+                case NAME -> c == ':' && i > ls ? VALUE : require(is(c, TCHAR), ph, "field name");
+                case VALUE -> require(is(c, FieldLineParser.FIELD), ph, "field value");
+                default -> {
+                    int k = ph - VERSION;
+                    boolean ok = k < VERSION_SHAPE.length
+                            && (VERSION_SHAPE[k] == '0' ? is(c, DIGIT) : c == VERSION_SHAPE[k]);
+                    yield require(ok, ph + 1, "HTTP-version");
+                }
+            };
+        }
+        checked = stop - start;
+        phase = ph;
+    }
+
+    private static int require(boolean ok, int next, String what) {
+        if (!ok) {
+            throw badRequest("invalid byte in " + what + " (RFC 9112 §3, §5)");
+        }
+        return next;
     }
 
     // ---- request-line (RFC 9112 §3) ----

@@ -181,6 +181,22 @@ class BadInputTest {
                 .doesNotContain("/smuggled");
     }
 
+    /**
+     * Issue 10: bytes that can never start a request (here a TLS ClientHello on the plain port)
+     * get 400 at once, as nginx answers, not after the 30 s request-headers timeout: the client
+     * reads with a 10 s timeout, so a late answer fails the test.
+     */
+    @Test
+    void aTlsClientHelloOnThePlainPortGets400AtOnce() throws Exception {
+        byte[] hello = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03};
+        try (RawClient c = RawClient.tcp(server.port())) {
+            c.send(hello);
+            RawResponse r = c.readResponse();
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.connectionClose()).isTrue();
+        }
+    }
+
     @Order(2)
     @Test
     void badRequestPipelinedBehindGoodOnesIsAnsweredAfterThem() throws Exception {
