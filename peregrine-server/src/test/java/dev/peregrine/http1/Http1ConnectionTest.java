@@ -206,6 +206,19 @@ class Http1ConnectionTest {
         assertThat(conn.serverClosed()).isTrue();
     }
 
+    /** RFC 9110 §9.3.6: a 2xx to CONNECT has no content and must not carry content-length. */
+    @Test
+    void aSuccessfulConnectGetsNoContentLengthEvenWhenTheHandlerSetsOne() throws IOException {
+        start((req, res) -> {
+            res.header("content-length", "0");
+            res.status(200);
+        });
+        conn.send("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n");
+        String head = noDate(conn.receiveUntil("\r\n\r\n", WAIT_MS));
+        assertThat(head).startsWith("HTTP/1.1 200 OK\r\n").doesNotContainIgnoringCase("content-length")
+                .doesNotContainIgnoringCase("transfer-encoding");
+    }
+
     @Test
     void aHandlerExceptionBeforeCommitIs500AndTheConnectionGoesOn() throws IOException {
         start((req, res) -> {
