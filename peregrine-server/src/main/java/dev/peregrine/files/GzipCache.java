@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
@@ -68,6 +69,7 @@ final class GzipCache {
     private final ReentrantLock lock = new ReentrantLock();
     private final LinkedHashMap<Path, Entry> entries = new LinkedHashMap<>(16, 0.75f, true); // access order
     private long total;
+    private final AtomicLong compressions = new AtomicLong();
 
     /** One version's result: bytes, {@link #NOT_SMALLER}, or {@code null} when it could not be made. */
     private static final class Entry {
@@ -162,6 +164,11 @@ final class GzipCache {
         }
     }
 
+    /** How many times a file version was read and compressed, successfully or not (a miss count). */
+    long compressions() {
+        return compressions.get();
+    }
+
     /**
      * Whether a media type is worth compressing: text and structured text, SVG, uncompressed
      * fonts and icons; not images, audio, video, archives, woff/woff2 or PDF, which are
@@ -200,6 +207,7 @@ final class GzipCache {
 
     private byte[] compress(Path file, FileChannel channel, Entry entry) throws IOException {
         byte[] bytes = null;
+        compressions.incrementAndGet();
         try {
             bytes = gzipBody(channel, entry.size);
             if (!sameVersion(file, entry)) {
