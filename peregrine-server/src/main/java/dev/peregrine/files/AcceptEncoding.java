@@ -73,7 +73,12 @@ final class AcceptEncoding {
 
     /** Reads one field value. */
     static AcceptEncoding parse(String field) {
-        return field == null ? IDENTITY_ONLY : parse(List.of(field));
+        if (field == null) {
+            return IDENTITY_ONLY;
+        }
+        AcceptEncoding a = new AcceptEncoding();
+        a.read(field);
+        return a;
     }
 
     /** The client's weight for {@code coding} in thousandths: 0 is "not acceptable", 1000 is q=1. */

@@ -119,10 +119,10 @@ sealed interface ByteRange extends ByteRanges {
         }
         long asked = 0;
         for (int k = 0; k < count; k++) {
-            asked += parts[k].length(); // each at most length, and length + length cannot overflow a long here
-            if (asked > length) {
+            if (parts[k].length() > length - asked) { // asked + part > length, without overflow
                 return WHOLE;
             }
+            asked += parts[k].length();
         }
         return coalesce(parts, count);
     }
