@@ -169,6 +169,10 @@ class LiveReloadEndToEndTest {
         final Thread reader;
 
         EventLines(FileServer server) throws Exception {
+            this(server, client);
+        }
+
+        EventLines(FileServer server, HttpClient client) throws Exception {
             response = client.send(HttpRequest.newBuilder(URI.create(server.url()).resolve(LiveReload.EVENTS))
                     .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
             reader = Thread.ofVirtual().start(() -> {
@@ -253,6 +257,18 @@ class LiveReloadEndToEndTest {
             events.await("retry: " + LiveReload.RETRY_MILLIS);
             Files.writeString(www.resolve("sub/a.css"), "a{color:red}");
             assertThat(events.awaitReload("data: /sub/a.css")).containsExactly("data: /sub/a.css");
+        }
+    }
+
+    /** Browsers speak HTTP/2 over HTTPS: the stream must reach them event by event there too (h2c here). */
+    @Test
+    void theStreamFlowsOverHttp2() throws Exception {
+        try (HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).connectTimeout(WAIT).build();
+                EventLines events = new EventLines(server, h2)) {
+            assertThat(events.response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            events.await("retry: " + LiveReload.RETRY_MILLIS);
+            Files.writeString(www.resolve("sub/h2.html"), "<p>h2</p>");
+            assertThat(events.awaitReload("data: /sub/h2.html")).isNotEmpty();
         }
     }
 
