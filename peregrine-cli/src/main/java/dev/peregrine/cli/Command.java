@@ -22,6 +22,10 @@ sealed interface Command {
         static final int DEFAULT_PORT = 8080;
         static final int DEFAULT_HTTPS_PORT = 8443;
 
+        Serve {
+            dev = dev == null ? Dev.NONE : dev;
+        }
+
         /** Without development options. */
         Serve(Path dir, String host, int port, boolean listing, boolean quiet, Https https, boolean http2,
                 boolean http3) {

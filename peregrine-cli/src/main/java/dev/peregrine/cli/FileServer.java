@@ -28,8 +28,8 @@ import java.util.List;
 /**
  * What {@code peregrine serve} runs: a {@link Server} with {@link StaticFiles} (or the
  * {@link DemoSite}) in the development options ({@link DevMode}) behind an {@link AccessLog},
- * bound as the options say: an HTTP listener and,
- * unless {@code --no-https}, an HTTPS one, both in one server (one handler, one set of metrics).
+ * bound as the options say: an HTTP listener and, unless {@code --no-https}, an HTTPS one, both
+ * in one server (one handler, one set of metrics).
  *
  * <p>{@code localhost} binds both loopbacks, 127.0.0.1 and ::1, on one port: browsers resolve
  * localhost to ::1 first, and a server on 127.0.0.1 alone costs them a failed connect each time
