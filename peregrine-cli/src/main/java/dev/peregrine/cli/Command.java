@@ -22,7 +22,7 @@ sealed interface Command {
         static final int DEFAULT_PORT = 8080;
         static final int DEFAULT_HTTPS_PORT = 8443;
 
-        Serve {
+        public Serve {
             dev = dev == null ? Dev.NONE : dev;
         }
 
