@@ -14,12 +14,23 @@ sealed interface Command {
      * @param https the HTTPS listener, or {@code null} for plain HTTP only ({@code --no-https})
      * @param http2 HTTP/2 beside HTTP/1.1: h2 on HTTPS, h2c on HTTP (off with {@code --no-http2})
      * @param http3 HTTP/3 on the HTTPS port number over UDP (off with {@code --no-http3}; needs HTTPS)
+     * @param dev the development options ({@code --spa}, {@code --cors}, {@code --open}, {@code --watch})
      */
     record Serve(Path dir, String host, int port, boolean listing, boolean quiet, Https https, boolean http2,
-            boolean http3) implements Command {
+            boolean http3, Dev dev) implements Command {
         static final String DEFAULT_HOST = "localhost";
         static final int DEFAULT_PORT = 8080;
         static final int DEFAULT_HTTPS_PORT = 8443;
+
+        public Serve {
+            dev = dev == null ? Dev.NONE : dev;
+        }
+
+        /** Without development options. */
+        Serve(Path dir, String host, int port, boolean listing, boolean quiet, Https https, boolean http2,
+                boolean http3) {
+            this(dir, host, port, listing, quiet, https, http2, http3, Dev.NONE);
+        }
 
         /** With HTTP/2, and HTTP/3 when there is HTTPS. */
         Serve(Path dir, String host, int port, boolean listing, boolean quiet, Https https) {
@@ -35,6 +46,18 @@ sealed interface Command {
         Serve(Path dir, String host, int port, boolean listing, boolean quiet) {
             this(dir, host, port, listing, quiet, null);
         }
+    }
+
+    /**
+     * The development options of {@code serve}.
+     *
+     * @param spa unknown extension-less paths get the root's {@code index.html} ({@code --spa})
+     * @param cors {@code Access-Control-Allow-Origin: *} and preflight answers ({@code --cors})
+     * @param open open the default browser at the HTTP URL once listening ({@code --open})
+     * @param watch live reload: pages reload when a file under the directory changes ({@code --watch})
+     */
+    record Dev(boolean spa, boolean cors, boolean open, boolean watch) {
+        static final Dev NONE = new Dev(false, false, false, false);
     }
 
     /**
@@ -87,6 +110,13 @@ sealed interface Command {
               --quiet         do not log requests to stdout
               --no-http2      HTTP/1.1 only (HTTP/2 is on by default: h2 over HTTPS, h2c over HTTP)
               --no-http3      no HTTP/3 (on by default: QUIC on the HTTPS port number, over UDP)
+
+            Development (DIR required for --spa and --watch):
+              --watch         live reload: pages reload when a file under DIR changes, and a
+                              changed stylesheet is swapped in place
+              --spa           unknown paths without an extension get DIR/index.html (client-side routing)
+              --cors          allow every origin: Access-Control-Allow-Origin: * and preflight answers
+              --open          open the default browser at the HTTP URL once listening
 
             HTTPS (on by default, with the development certificate of `peregrine dev-cert`):
               --https-port N  HTTPS port, 0 for any free one (default 8443)
@@ -167,6 +197,10 @@ sealed interface Command {
         Path keyStore = null;
         String keyStorePassword = null;
         Path certDir = null;
+        boolean spa = false;
+        boolean cors = false;
+        boolean open = false;
+        boolean watch = false;
         Args a = new Args(argv);
         while (a.advance()) {
             String arg = a.raw;
@@ -218,6 +252,17 @@ sealed interface Command {
                         default -> certDir = Path.of(value);
                     }
                 }
+                case "--spa", "--cors", "--open", "--watch" -> {
+                    if (a.inlineValue != null) {
+                        return new Invalid(name + " takes no value");
+                    }
+                    switch (name) {
+                        case "--spa" -> spa = true;
+                        case "--cors" -> cors = true;
+                        case "--open" -> open = true;
+                        default -> watch = true;
+                    }
+                }
                 case "--no-listing", "--quiet", "-q", "--no-https", "--no-http2", "--no-http3" -> {
                     if (a.inlineValue != null) {
                         return new Invalid(name + " takes no value");
@@ -235,12 +280,16 @@ sealed interface Command {
                 }
             }
         }
+        if (dir == null && (spa || watch)) {
+            return new Invalid((spa ? "--spa" : "--watch") + " needs a directory to serve");
+        }
+        Dev dev = new Dev(spa, cors, open, watch);
         // HTTPS: check the options make one consistent choice.
         boolean anyHttpsOption = httpsPort != null || cert != null || key != null || keyStore != null
                 || keyStorePassword != null || certDir != null;
         if (noHttps) {
             return anyHttpsOption ? new Invalid("--no-https cannot be combined with HTTPS options")
-                    : new Serve(dir, host, port, listing, quiet, null, http2, false);
+                    : new Serve(dir, host, port, listing, quiet, null, http2, false, dev);
         }
         if ((cert == null) != (key == null)) {
             return new Invalid("--cert and --key go together");
@@ -263,7 +312,7 @@ sealed interface Command {
         Certificate certificate = cert != null ? new Certificate.Pem(cert, key)
                 : keyStore != null ? new Certificate.KeyStore(keyStore, keyStorePassword == null ? "" : keyStorePassword)
                 : new Certificate.Dev(certDir);
-        return new Serve(dir, host, port, listing, quiet, new Https(tlsPort, certificate), http2, http3);
+        return new Serve(dir, host, port, listing, quiet, new Https(tlsPort, certificate), http2, http3, dev);
     }
 
     private static Command parseDevCert(String[] argv) {

@@ -27,8 +27,9 @@ import java.util.List;
 
 /**
  * What {@code peregrine serve} runs: a {@link Server} with {@link StaticFiles} (or the
- * {@link DemoSite}) behind an {@link AccessLog}, bound as the options say: an HTTP listener and,
- * unless {@code --no-https}, an HTTPS one, both in one server (one handler, one set of metrics).
+ * {@link DemoSite}) in the development options ({@link DevMode}) behind an {@link AccessLog},
+ * bound as the options say: an HTTP listener and, unless {@code --no-https}, an HTTPS one, both
+ * in one server (one handler, one set of metrics).
  *
  * <p>{@code localhost} binds both loopbacks, 127.0.0.1 and ::1, on one port: browsers resolve
  * localhost to ::1 first, and a server on 127.0.0.1 alone costs them a failed connect each time
@@ -54,11 +55,14 @@ final class FileServer implements AutoCloseable {
     private final String certificateNote;
     private final String http3Line;
     /** Written from its own thread; closed (drained) after the server stops. {@code null} with --quiet. */
-    private AccessLog accessLog;
+    private final AccessLog accessLog;
+    private final DevMode dev;
 
     private FileServer(Server server, String description, String url, String secureUrl, String certificateNote,
-            String http3Line) {
+            String http3Line, DevMode dev, AccessLog accessLog) {
         this.http3Line = http3Line;
+        this.dev = dev;
+        this.accessLog = accessLog;
         this.server = server;
         this.description = description;
         this.url = url;
@@ -76,12 +80,15 @@ final class FileServer implements AutoCloseable {
     static FileServer start(Command.Serve options, PrintStream log) throws CannotStart {
         Handler handler;
         String description;
+        DevMode devMode;
         if (options.dir() == null) {
-            handler = DemoSite.load();
+            devMode = DevMode.of(options.dev(), null);
+            handler = devMode.around(DemoSite.load());
             description = "the built-in demo page";
         } else {
             StaticFiles files = StaticFiles.of(options.dir()).listing(options.listing());
-            handler = files;
+            devMode = DevMode.of(options.dev(), files.root());
+            handler = devMode.around(files);
             description = files.root().toString();
         }
         TlsOptions tls = null;
@@ -114,14 +121,21 @@ final class FileServer implements AutoCloseable {
             }
             throw e;
         }
+        try {
+            devMode.start();
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            if (accessLog != null) {
+                accessLog.close();
+            }
+            throw new CannotStart("cannot watch " + description + " for changes: " + rootMessage(e), e);
+        }
         String host = options.host().indexOf(':') >= 0 ? "[" + options.host() + "]" : options.host();
         String url = "http://" + host + ":" + server.port() + "/";
         String secureUrl = tls == null ? null : "https://" + host + ":" + server.securePort() + "/";
         String http3Line = http3 ? "HTTP/3 on UDP port " + server.securePort()
                 + " (QUIC; HTTPS responses advertise it with Alt-Svc)" : null;
-        FileServer started = new FileServer(server, description, url, secureUrl, note, http3Line);
-        started.accessLog = accessLog;
-        return started;
+        return new FileServer(server, description, url, secureUrl, note, http3Line, devMode, accessLog);
     }
 
     private static DevCertificate devCertificate(Path dir) throws CannotStart {
@@ -316,8 +330,17 @@ final class FileServer implements AutoCloseable {
         return new ArrayList<>(server.localAddresses());
     }
 
-    /** Stops gracefully; true when every in-flight request finished before the deadline. */
+    /** The live-reload streams with {@code --watch}, else null. */
+    LiveReload liveReload() {
+        return dev.liveReload();
+    }
+
+    /**
+     * Stops gracefully; true when every in-flight request finished before the deadline. The
+     * live-reload streams, which would never finish, are ended first.
+     */
     boolean stop(Duration timeout) {
+        dev.close();
         boolean drained = server.stop(timeout);
         closeAccessLog();
         return drained;
@@ -325,6 +348,7 @@ final class FileServer implements AutoCloseable {
 
     @Override
     public void close() {
+        dev.close();
         server.close();
         closeAccessLog();
     }

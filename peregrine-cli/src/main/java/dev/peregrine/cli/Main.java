@@ -105,8 +105,7 @@ public final class Main {
             out.flush();
             stopped.countDown();
         }));
-        server.banner().forEach(out::println);
-        out.flush();
+        announce(server, options, out, err, Browser.system(problem -> warnNoBrowser(err, problem)));
         // The accept loops are daemon threads: keep the JVM alive until the shutdown hook runs.
         try {
             stopped.await();
@@ -114,6 +113,30 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** Prints the banner and, with {@code --open}, opens the browser: a failure there only warns. */
+    static void announce(FileServer server, Command.Serve options, PrintStream out, PrintStream err, Browser browser) {
+        server.banner().forEach(out::println);
+        out.flush();
+        if (options.dev().open()) {
+            String url = browserUrl(server.url(), options.host());
+            try {
+                browser.open(url);
+            } catch (IOException | RuntimeException e) {
+                warnNoBrowser(err, FileServer.rootMessage(e));
+            }
+        }
+    }
+
+    /** The URL to open: the HTTP one, with {@code localhost} for a wildcard address, which is not one to connect to. */
+    static String browserUrl(String url, String host) {
+        return host.equals("0.0.0.0") || host.equals("::") ? url.replaceFirst("//[^/]+:", "//localhost:") : url;
+    }
+
+    private static void warnNoBrowser(PrintStream err, String problem) {
+        err.println("peregrine: warning: could not open a browser (" + problem + "); open the URL yourself");
+        err.flush();
     }
 
     /** The version stamped into the jar by the build ({@code version.properties}). */

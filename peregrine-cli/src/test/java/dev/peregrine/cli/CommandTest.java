@@ -89,6 +89,24 @@ class CommandTest {
     }
 
     @Test
+    void developmentOptions() {
+        assertThat(((Command.Serve) Command.parse("serve")).dev()).isEqualTo(Command.Dev.NONE);
+        assertThat(Command.parse("serve", "site", "--spa", "--cors", "--open", "--watch", "--no-https"))
+                .isEqualTo(new Command.Serve(Path.of("site"), "localhost", 8080, true, false, null, true, false,
+                        new Command.Dev(true, true, true, true)));
+        assertThat(((Command.Serve) Command.parse("serve", "--cors", "--open")).dev())
+                .isEqualTo(new Command.Dev(false, true, true, false)); // the demo page takes these two
+        assertThat(((Command.Serve) Command.parse("serve", "--watch", "site")).dev())
+                .isEqualTo(new Command.Dev(false, false, false, true));
+    }
+
+    @Test
+    void spaAndWatchNeedADirectory() {
+        assertThat(Command.parse("serve", "--spa")).isEqualTo(new Command.Invalid("--spa needs a directory to serve"));
+        assertThat(Command.parse("serve", "--watch")).isEqualTo(new Command.Invalid("--watch needs a directory to serve"));
+    }
+
+    @Test
     void devCert() {
         assertThat(Command.parse("dev-cert")).isEqualTo(new Command.DevCert(null));
         assertThat(Command.parse("dev-cert", "--dir", "d")).isEqualTo(new Command.DevCert(Path.of("d")));
@@ -137,6 +155,10 @@ class CommandTest {
         "dev-cert --dir a --dir b",
         "dev-cert somewhere",
         "dev-cert --bogus",
+        "serve d --spa=1",
+        "serve d --cors=yes",
+        "serve d --open=firefox",
+        "serve d --watch=true",
     })
     void invalid(String line) {
         String[] args = line.isEmpty() ? new String[0] : line.split(" ");

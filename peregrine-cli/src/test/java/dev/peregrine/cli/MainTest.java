@@ -39,6 +39,18 @@ class MainTest {
     }
 
     @Test
+    void helpListsTheDevelopmentOptions() {
+        assertThat(run("help")).isZero();
+        assertThat(out()).contains("--watch").contains("--spa").contains("--cors").contains("--open");
+    }
+
+    @Test
+    void spaWithoutADirectoryIsAUsageError() {
+        assertThat(run("serve", "--spa")).isEqualTo(2);
+        assertThat(err()).startsWith("peregrine: --spa needs a directory to serve");
+    }
+
+    @Test
     void versionIsStampedByTheBuild() {
         assertThat(run("--version")).isZero();
         assertThat(out()).matches("peregrine \\d+\\.\\d+\\.\\d+.*\\R");
