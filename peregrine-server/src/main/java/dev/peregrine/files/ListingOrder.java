@@ -55,18 +55,25 @@ record ListingOrder(Key key, boolean descending) {
     }
 
     /**
-     * Folders first, then by the key. Folders have no size, so among themselves they sort by
-     * name under {@code size}, in the chosen direction.
+     * Folders first, then by the key. Folders have no size, so under {@code size} they keep
+     * their A-to-Z order whichever way the files go.
      */
     Comparator<Entry> comparator() {
-        Comparator<Entry> within = switch (key) {
+        Comparator<Entry> files = switch (key) {
             case NAME -> BY_NAME;
-            case SIZE -> Comparator.comparingLong((Entry e) -> e.directory() ? 0 : e.size()).thenComparing(BY_NAME);
+            case SIZE -> Comparator.comparingLong(Entry::size).thenComparing(BY_NAME);
             case MODIFIED -> Comparator.comparing(Entry::modified).thenComparing(BY_NAME);
         };
         if (descending) {
-            within = within.reversed();
+            files = files.reversed();
         }
-        return Comparator.comparing((Entry e) -> !e.directory()).thenComparing(within);
+        Comparator<Entry> folders = key == Key.SIZE ? BY_NAME : files;
+        Comparator<Entry> within = files;
+        return (a, b) -> {
+            if (a.directory() != b.directory()) {
+                return a.directory() ? -1 : 1;
+            }
+            return (a.directory() ? folders : within).compare(a, b);
+        };
     }
 }

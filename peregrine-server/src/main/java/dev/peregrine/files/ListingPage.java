@@ -40,6 +40,7 @@ final class ListingPage {
             h1{font-size:1.4rem;font-weight:600;margin:0 0 .25rem;overflow-wrap:anywhere}
             h1 .lead{color:var(--muted);font-weight:400}
             h1 a,h1 span{padding:0 .1rem}
+            h1 .sep{color:var(--muted);padding:0}
             .meta{color:var(--muted);font-size:.875rem;margin:0 0 1.25rem}
             .box{border:1px solid var(--line);border-radius:8px;overflow:hidden}
             table{width:100%;border-collapse:collapse}
@@ -53,12 +54,12 @@ final class ListingPage {
             .name{width:100%;overflow-wrap:anywhere}
             .size{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
             .date{white-space:nowrap;color:var(--muted);font-variant-numeric:tabular-nums}
-            td.name a::before{content:"";display:inline-block;width:.8rem;height:1rem;margin-right:.65rem;\
-            vertical-align:-.15rem;border:1.5px solid var(--muted);border-radius:2px 5px 2px 2px;opacity:.7}
-            tr.dir td.name a::before{width:1.05rem;height:.8rem;vertical-align:-.05rem;background:var(--folder);\
+            td.name a{display:inline-flex;align-items:flex-start;vertical-align:top}
+            td.name a::before{content:"";flex:none;width:.8rem;height:1rem;margin:.1rem .775rem 0 .125rem;border:1.5px solid var(--muted);border-radius:2px 5px 2px 2px;opacity:.7}
+            tr.dir td.name a::before{width:1.05rem;height:.8rem;margin:.2rem .65rem 0 0;background:var(--folder);\
             border-color:var(--folder);border-radius:2px 4px 2px 2px;opacity:1}
-            tr.up td.name a::before{content:"\\2191";border:0;width:1.05rem;height:auto;vertical-align:0;opacity:1;\
-            text-align:center}
+            tr.up td.name a::before{content:"\\2191";border:0;width:1.05rem;height:auto;margin:0 .65rem 0 0;\
+            opacity:1;text-align:center}
             td.empty,.note{color:var(--muted)}
             .note{font-size:.875rem;margin:1rem 0 0}
             @media (max-width:40rem){body{font-size:14px}main{padding:1rem .5rem 2rem}h1{font-size:1.15rem}\
@@ -86,7 +87,7 @@ final class ListingPage {
         html.append("<div class=\"box\"><table>\n<thead><tr>");
         heading(Key.NAME, "Name", "name", order, html);
         heading(Key.SIZE, "Size", "size", order, html);
-        heading(Key.MODIFIED, "Modified (UTC)", "date", order, html);
+        heading(Key.MODIFIED, "Modified<span class=\"t\"> (UTC)</span>", "date", order, html);
         html.append("</tr></thead>\n<tbody>\n");
         if (!isRoot) {
             html.append("<tr class=\"up\"><td class=\"name\"><a href=\"../").append(escape(keep))
@@ -121,7 +122,7 @@ final class ListingPage {
                     .append(text).append("</a>");
             }
             if (i >= 0) {
-                html.append('/');
+                html.append("<span class=\"sep\">/</span>");
             }
         }
         html.append("</h1>\n");

@@ -85,7 +85,7 @@ class DirectoryListingTest {
             /list/?sort=name&order=asc       | alpha/ zeta/ A.txt b.txt c.txt
             /list/?sort=name&order=desc      | zeta/ alpha/ c.txt b.txt A.txt
             /list/?sort=size                 | alpha/ zeta/ A.txt b.txt c.txt
-            /list/?sort=size&order=desc      | zeta/ alpha/ c.txt b.txt A.txt
+            /list/?sort=size&order=desc      | alpha/ zeta/ c.txt b.txt A.txt
             /list/?sort=modified&order=asc   | zeta/ alpha/ c.txt b.txt A.txt
             /list/?sort=modified&order=desc  | alpha/ zeta/ A.txt b.txt c.txt
             /list/?sort=bogus&order=sideways | alpha/ zeta/ A.txt b.txt c.txt
@@ -103,7 +103,7 @@ class DirectoryListingTest {
         String page = html("/list/");
         assertThat(page).contains("<th class=\"name\" aria-sort=\"ascending\"><a href=\"?sort=name&amp;order=desc\">Name \u2191</a></th>")
                 .contains("<th class=\"size\"><a href=\"?sort=size&amp;order=desc\">Size</a></th>")
-                .contains("<th class=\"date\"><a href=\"?sort=modified&amp;order=desc\">Modified (UTC)</a></th>");
+                .contains("<th class=\"date\"><a href=\"?sort=modified&amp;order=desc\">Modified<span class=\"t\"> (UTC)</span></a></th>");
         page = html("/list/?sort=size&order=desc");
         assertThat(page).contains("<th class=\"size\" aria-sort=\"descending\"><a href=\"?sort=size&amp;order=asc\">Size \u2193</a>")
                 .contains("<th class=\"name\"><a href=\"?sort=name&amp;order=asc\">Name</a>");
@@ -123,9 +123,10 @@ class DirectoryListingTest {
         site.file("a/b c/d/x.txt", "x");
         String page = html("/a/b%20c/d/");
         assertThat(page).contains("<title>Index of /a/b c/d/</title>")
-                .contains("<h1><span class=\"lead\">Index of</span> <a href=\"../../../\">/</a><a href=\"../../\">a</a>/"
-                        + "<a href=\"../\">b c</a>/<span aria-current=\"page\">d</span>/</h1>");
-        assertThat(html("/a/b%20c/d/?sort=size&order=asc")).contains("<a href=\"../../?sort=size&amp;order=asc\">a</a>/");
+                .contains("<h1><span class=\"lead\">Index of</span> <a href=\"../../../\">/</a><a href=\"../../\">a</a>"
+                        + "<span class=\"sep\">/</span><a href=\"../\">b c</a><span class=\"sep\">/</span>"
+                        + "<span aria-current=\"page\">d</span><span class=\"sep\">/</span></h1>");
+        assertThat(html("/a/b%20c/d/?sort=size&order=asc")).contains("<a href=\"../../?sort=size&amp;order=asc\">a</a>");
     }
 
     @Test
@@ -260,8 +261,8 @@ class DirectoryListingTest {
         assertThat(res.header("x-content-type-options")).isEqualTo("nosniff");
         assertThat(res.bodyString()).isEqualTo("""
                 [
-                {"name":"zeta","type":"directory","size":null,"modified":"2018-01-01T00:00:00Z"},
                 {"name":"alpha","type":"directory","size":null,"modified":"2024-01-01T00:00:00Z"},
+                {"name":"zeta","type":"directory","size":null,"modified":"2018-01-01T00:00:00Z"},
                 {"name":"c.txt","type":"file","size":5000,"modified":"2019-01-01T00:00:00Z"},
                 {"name":"b.txt","type":"file","size":300,"modified":"2021-05-01T00:00:00Z"},
                 {"name":"A.txt","type":"file","size":20,"modified":"2023-01-01T00:00:00Z"}
