@@ -165,7 +165,7 @@ class ServeEndToEndTest {
     void postIs405() throws Exception {
         HttpResponse<byte[]> res = send(get("/hello.txt").POST(HttpRequest.BodyPublishers.ofString("x")));
         assertThat(res.statusCode()).isEqualTo(405);
-        assertThat(res.headers().firstValue("allow")).hasValue("GET, HEAD");
+        assertThat(res.headers().firstValue("allow")).hasValue("GET, HEAD, OPTIONS");
     }
 
     @Test

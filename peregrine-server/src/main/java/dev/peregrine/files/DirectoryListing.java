@@ -1,153 +1,114 @@
 package dev.peregrine.files;
 
+import dev.peregrine.api.Request;
+import dev.peregrine.api.Response;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * A plain HTML page listing a directory. Every file name is untrusted input (anyone who can
- * drop a file in the directory writes it), so names are HTML-escaped in text and
- * percent-encoded in links; the page carries no script and the caller sends it with a
- * Content-Security-Policy that would block one anyway.
+ * Answers a request for a directory without an index file: reads what it holds and sends
+ * it as an HTML page ({@link ListingPage}) or, when the request's {@code Accept} prefers it,
+ * as JSON ({@link ListingJson}), sorted as the query asks ({@link ListingOrder}).
+ *
+ * <p>Only what {@link StaticFiles} would serve is listed: no hidden names, no symlink that
+ * leads out of the root or through a hidden name, nothing but regular files and folders. At
+ * most {@value #MAX_ENTRIES} entries are read, so one huge directory costs bounded memory
+ * and time; the page says when it stopped short.
  */
 final class DirectoryListing {
 
-    /** Most entries shown: bounds the page (and the memory to build it) for huge directories. */
+    /** Most entries read: bounds the listing (and the memory and time to build it) for huge directories. */
     static final int MAX_ENTRIES = 10_000;
 
-    private static final DateTimeFormatter DATE =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
+    static final String CSP = "default-src 'none'; style-src 'unsafe-inline'";
 
-    private record Entry(String name, boolean directory, long size, Instant modified) {}
+    /** One listed name; {@code size} is meaningful for files only. */
+    record Entry(String name, boolean directory, long size, Instant modified) {}
+
+    /** What a directory holds, sorted; {@code truncated} when it held more than {@link #MAX_ENTRIES}. */
+    record Contents(List<Entry> entries, boolean truncated) {}
 
     private DirectoryListing() {}
 
     /**
+     * Sends the listing of {@code dir}, as HTML or JSON by the request's {@code Accept}.
+     *
      * @param urlPath the decoded request path of the directory, ending in {@code /}
      * @param dir the directory's real path
-     * @param isRoot whether this is the served root (no parent link)
+     * @param root the served root's real path: no parent link there, and no entry leads out of it
      */
-    static byte[] render(String urlPath, Path dir, boolean isRoot) throws IOException {
+    static void respond(Request request, Response response, String urlPath, Path dir, Path root) throws IOException {
+        respond(request, response, urlPath, dir, root, MAX_ENTRIES);
+    }
+
+    /** {@link #respond} with the bound as a parameter, so tests can reach it with a few files. */
+    static void respond(Request request, Response response, String urlPath, Path dir, Path root, int limit)
+            throws IOException {
+        ListingOrder order = ListingOrder.parse(request.queryParam("sort"), request.queryParam("order"));
+        Contents contents = read(dir, root, order, limit);
+        // Both forms vary with Accept, so a cache must not hand the JSON to a browser (RFC 9110 §12.5.5).
+        response.header("vary", "Accept");
+        response.header("cache-control", "no-cache"); // a listing changes whenever the directory does
+        response.header("x-content-type-options", "nosniff");
+        if (AcceptHeader.prefers(request.headers().getAll("accept"), "application/json", "text/html")) {
+            response.header("content-type", "application/json");
+            response.send(ListingJson.render(contents));
+        } else {
+            response.header("content-type", "text/html; charset=utf-8");
+            response.header("content-security-policy", CSP);
+            response.send(ListingPage.render(urlPath, contents, order, dir.equals(root)));
+        }
+    }
+
+    /** Reads at most {@code limit} listable entries of {@code dir}, sorted by {@code order}. */
+    static Contents read(Path dir, Path root, ListingOrder order, int limit) throws IOException {
         List<Entry> entries = new ArrayList<>();
-        int skipped = 0;
+        boolean truncated = false;
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path p : stream) {
                 String name = p.getFileName().toString();
                 if (!RequestPath.isPlainName(name)) {
                     continue; // hidden names are refused when requested, so do not show them
                 }
-                if (entries.size() >= MAX_ENTRIES) {
-                    skipped++;
-                    continue;
+                if (entries.size() >= limit) {
+                    truncated = true; // stop reading: the rest could be millions
+                    break;
                 }
-                try {
-                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-                    entries.add(new Entry(name, a.isDirectory(), a.size(), a.lastModifiedTime().toInstant()));
-                } catch (IOException e) {
-                    // a dangling symlink or an entry that vanished meanwhile: nothing to link to
+                Entry e = entry(p, name, root);
+                if (e != null) {
+                    entries.add(e);
                 }
             }
         }
-        entries.sort(Comparator.comparing((Entry e) -> !e.directory())
-                .thenComparing(Entry::name, String.CASE_INSENSITIVE_ORDER)
-                .thenComparing(Entry::name));
-
-        String title = "Index of " + escape(urlPath);
-        StringBuilder html = new StringBuilder(256 + entries.size() * 160);
-        html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-            .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-            .append("<title>").append(title).append("</title>\n")
-            .append("<style>body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem}")
-            .append("table{border-collapse:collapse;width:100%}td,th{padding:.2rem .6rem;text-align:left}")
-            .append("td.n{text-align:right;font-variant-numeric:tabular-nums}tr:nth-child(even){background:#f4f4f6}")
-            .append("a{text-decoration:none}a:hover{text-decoration:underline}</style>\n")
-            .append("</head>\n<body>\n<h1>").append(title).append("</h1>\n<table>\n")
-            .append("<tr><th>Name</th><th class=\"n\">Size</th><th>Modified (UTC)</th></tr>\n");
-        if (!isRoot) {
-            html.append("<tr><td><a href=\"../\">../</a></td><td></td><td></td></tr>\n");
-        }
-        for (Entry e : entries) {
-            String suffix = e.directory() ? "/" : "";
-            html.append("<tr><td><a href=\"./").append(escape(encode(e.name()))).append(suffix).append("\">")
-                .append(escape(e.name())).append(suffix).append("</a></td><td class=\"n\">")
-                .append(e.directory() ? "" : humanSize(e.size())).append("</td><td>")
-                .append(DATE.format(e.modified())).append("</td></tr>\n");
-        }
-        html.append("</table>\n");
-        if (skipped > 0) {
-            html.append("<p>").append(skipped).append(" more entries not shown.</p>\n");
-        }
-        html.append("</body>\n</html>\n");
-        return html.toString().getBytes(StandardCharsets.UTF_8);
+        entries.sort(order.comparator());
+        return new Contents(List.copyOf(entries), truncated);
     }
 
-    /** Escapes text for HTML element content and quoted attribute values. */
-    static String escape(String s) {
-        StringBuilder out = null;
-        for (int i = 0; i < s.length(); i++) {
-            String r = switch (s.charAt(i)) {
-                case '<' -> "&lt;";
-                case '>' -> "&gt;";
-                case '&' -> "&amp;";
-                case '"' -> "&quot;";
-                case '\'' -> "&#39;";
-                default -> null;
-            };
-            if (r != null && out == null) {
-                out = new StringBuilder(s.length() + 16).append(s, 0, i);
-            }
-            if (out != null) {
-                if (r != null) {
-                    out.append(r);
-                } else {
-                    out.append(s.charAt(i));
+    /** The entry for {@code p}, or {@code null} when a request for it would get a 404. */
+    private static Entry entry(Path p, String name, Path root) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (a.isSymbolicLink()) {
+                // The link is served only if it resolves inside the root through plain names.
+                Path target = RequestPath.confine(root, p);
+                if (target == null) {
+                    return null;
                 }
+                a = Files.readAttributes(target, BasicFileAttributes.class);
             }
-        }
-        return out == null ? s : out.toString();
-    }
-
-    /**
-     * Percent-encodes a file name as one path segment: every byte of its UTF-8 form except
-     * RFC 3986 unreserved characters. The "./" prefix at the call site keeps a name like
-     * {@code a:b} from being read as a URI scheme.
-     */
-    static String encode(String name) {
-        StringBuilder out = new StringBuilder(name.length() + 8);
-        for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '.' || c == '_' || c == '~') {
-                out.append((char) c);
-            } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                   .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            if (!a.isDirectory() && !a.isRegularFile()) {
+                return null; // FIFOs, devices, sockets are never served
             }
+            return new Entry(name, a.isDirectory(), a.isDirectory() ? 0 : a.size(), a.lastModifiedTime().toInstant());
+        } catch (IOException | SecurityException e) {
+            return null; // it vanished meanwhile, or cannot be read: nothing to link to
         }
-        return out.toString();
-    }
-
-    private static String humanSize(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-        double v = bytes;
-        int u = -1;
-        do {
-            v /= 1024;
-            u++;
-        } while (v >= 1024 && u < units.length - 1);
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 }

@@ -213,12 +213,7 @@ public final class StaticFiles implements Handler {
             return;
         }
         String urlPath = path.segments().isEmpty() ? "/" : "/" + String.join("/", path.segments()) + "/";
-        byte[] page = DirectoryListing.render(urlPath, dir, dir.equals(root));
-        response.header("content-type", "text/html; charset=utf-8");
-        response.header("cache-control", "no-cache"); // a listing changes whenever the directory does
-        response.header("x-content-type-options", "nosniff");
-        response.header("content-security-policy", LISTING_CSP);
-        response.send(page);
+        DirectoryListing.respond(request, response, urlPath, dir, root);
     }
 
     private void file(Request request, Response response, FileCache.CachedFile file) throws IOException {

@@ -93,11 +93,23 @@ class StaticFilesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "get"})
+    @ValueSource(strings = {"POST", "PUT", "DELETE", "PATCH", "TRACE", "CONNECT", "get", "options"})
     void otherMethodsAreNotAllowed(String method) {
         FakeResponse res = serve(files, FakeRequest.of(method, "/hello.txt"));
         assertThat(res.status()).isEqualTo(405);
-        assertThat(res.header("allow")).isEqualTo("GET, HEAD");
+        assertThat(res.header("allow")).isEqualTo("GET, HEAD, OPTIONS");
+    }
+
+    /** RFC 9110 §9.3.7: OPTIONS asks what the resource supports; 204 with Allow says it, without a body. */
+    @ParameterizedTest
+    @ValueSource(strings = {"/hello.txt", "/", "/nope.txt", "*"})
+    void optionsIs204WithAllow(String target) {
+        FakeResponse res = serve(files, FakeRequest.of("OPTIONS", target));
+        assertThat(res.status()).isEqualTo(204);
+        assertThat(res.header("allow")).isEqualTo("GET, HEAD, OPTIONS");
+        assertThat(res.header("content-length")).isNull();
+        assertThat(res.contentLength()).isEqualTo(-1);
+        assertThat(res.bodyBytes()).isEmpty();
     }
 
     @Test
