@@ -9,7 +9,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,9 +44,25 @@ final class FileCache {
      * One regular file as last seen.
      *
      * @param content the whole file, or {@code null} when it is sent from disk
+     * @param sidecars its usable precompressed copies ({@code .br}, {@code .zst}, {@code .gz}), found at revalidation
+     * @param gzipOnTheFly whether it may be gzipped here ({@link GzipCache#eligible})
      */
-    record CachedFile(Path path, long size, long modifiedNanos, Preconditions.Validators validators,
-                      String lastModifiedText, String contentType, boolean hashedName, byte[] content) {}
+    record CachedFile(Path path, BasicFileAttributes attrs, Preconditions.Validators validators,
+                      String lastModifiedText, String contentType, boolean hashedName, byte[] content,
+                      List<Sidecar> sidecars, boolean gzipOnTheFly) {
+
+        long size() {
+            return attrs.size();
+        }
+
+        /** Whether the response depends on Accept-Encoding, so it must say {@code Vary: accept-encoding}. */
+        boolean negotiable() {
+            return gzipOnTheFly || !sidecars.isEmpty();
+        }
+    }
+
+    /** A precompressed copy of a file, with the validators of its own bytes. */
+    record Sidecar(ContentCoding coding, Path path, long size, Preconditions.Validators validators) {}
 
     /** What a path resolves to. */
     sealed interface Target {}
@@ -160,7 +178,8 @@ final class FileCache {
         Preconditions.Validators v = validators(attrs, size, now);
         byte[] content = null;
         if (before != null && before.path().equals(path) && before.size() == size
-                && before.modifiedNanos() == modified && before.content() != null) {
+                && before.attrs().lastModifiedTime().to(TimeUnit.NANOSECONDS) == modified
+                && before.content() != null) {
             content = before.content();
             contentBytes.addAndGet(size); // the old entry's release gives its share back
         } else if (size <= maxFileBytes && contentBytes.get() + size <= maxTotalBytes) {
@@ -170,8 +189,33 @@ final class FileCache {
             }
         }
         String name = path.getFileName().toString();
-        return new CachedFile(path, size, modified, v, HttpDate.format(v.lastModified()),
-                MimeTypes.forFileName(name), HashedName.matches(name), content);
+        String type = MimeTypes.forFileName(name);
+        boolean compressible = MimeTypes.isCompressible(type);
+        return new CachedFile(path, attrs, v, HttpDate.format(v.lastModified()), type, HashedName.matches(name),
+                content, compressible ? sidecars(path, attrs, now) : List.of(),
+                compressible && GzipCache.eligible(type, size));
+    }
+
+    /** The precompressed copies beside {@code path} that may stand for it (see {@link Precompressed#usable}). */
+    private List<Sidecar> sidecars(Path path, BasicFileAttributes attrs, Instant now) {
+        List<Sidecar> found = null;
+        for (ContentCoding c : ContentCoding.PREFERENCE) {
+            if (c == ContentCoding.IDENTITY) {
+                continue;
+            }
+            Precompressed.Sidecar s = Precompressed.usable(root, path, attrs, c);
+            if (s != null) {
+                if (found == null) {
+                    found = new ArrayList<>(3);
+                }
+                // The copy's own size and time name its bytes: rebuilt alone, it still gets a new tag.
+                Preconditions.Validators own = validators(s.attributes(), s.attributes().size(), now);
+                Preconditions.Validators tagged = new Preconditions.Validators(c.etag(own.etag()),
+                        own.lastModified(), own.lastModifiedIsStrong());
+                found.add(new Sidecar(c, s.path(), s.attributes().size(), tagged));
+            }
+        }
+        return found == null ? List.of() : List.copyOf(found);
     }
 
     /**

@@ -11,7 +11,6 @@ import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -99,11 +98,11 @@ final class GzipCache {
 
     /**
      * Whether a file of this type and size is worth offering in gzip: a compressible type
-     * ({@link #compressible}), at least {@link #MIN_SIZE} and at most {@link #MAX_SIZE} bytes.
+     * ({@link MimeTypes#isCompressible}), at least {@link #MIN_SIZE} and at most {@link #MAX_SIZE} bytes.
      * Use it to decide whether gzip is among the available codings before calling {@link #gzip}.
      */
     static boolean eligible(String contentType, long size) {
-        return size >= MIN_SIZE && size <= MAX_SIZE && compressible(contentType);
+        return size >= MIN_SIZE && size <= MAX_SIZE && MimeTypes.isCompressible(contentType);
     }
 
     /**
@@ -144,6 +143,38 @@ final class GzipCache {
         return mine ? compress(file, channel, entry) : await(entry);
     }
 
+    /**
+     * The finished gzip bytes of this version when the cache has them, so a hit needs no open
+     * file; {@code null} otherwise (then call {@link #gzip}), also for a version known not to
+     * get smaller.
+     */
+    byte[] cached(Path file, BasicFileAttributes attrs) {
+        lock.lock();
+        try {
+            Entry entry = entries.get(file);
+            if (entry == null || entry.size != attrs.size() || !entry.modified.equals(attrs.lastModifiedTime())
+                    || !entry.result.isDone()) {
+                return null;
+            }
+            byte[] bytes = entry.result.getNow(null);
+            return bytes == NOT_SMALLER ? null : bytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether this version is known not to get smaller (so identity is sent without trying again). */
+    boolean knownIncompressible(Path file, BasicFileAttributes attrs) {
+        lock.lock();
+        try {
+            Entry entry = entries.get(file);
+            return entry != null && entry.size == attrs.size() && entry.modified.equals(attrs.lastModifiedTime())
+                    && entry.result.getNow(null) == NOT_SMALLER;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Compressed bytes held, including {@link #ENTRY_OVERHEAD} per finished entry. */
     long totalBytes() {
         lock.lock();
@@ -167,42 +198,6 @@ final class GzipCache {
     /** How many times a file version was read and compressed, successfully or not (a miss count). */
     long compressions() {
         return compressions.get();
-    }
-
-    /**
-     * Whether a media type is worth compressing: text and structured text, SVG, uncompressed
-     * fonts and icons; not images, audio, video, archives, woff/woff2 or PDF, which are
-     * compressed already, nor unknown binary. Parameters such as {@code charset} are ignored.
-     * (Stands in for {@code MimeTypes.isCompressible}; swap it in when that lands.)
-     */
-    static boolean compressible(String contentType) {
-        if (contentType == null) {
-            return false;
-        }
-        int end = contentType.indexOf(';');
-        String t = (end < 0 ? contentType : contentType.substring(0, end)).strip();
-        if (startsWith(t, "text/")) {
-            return true;
-        }
-        if (endsWith(t, "+json") || endsWith(t, "+xml")) {
-            return true; // image/svg+xml, application/manifest+json, application/atom+xml, ...
-        }
-        return switch (t.toLowerCase(Locale.ROOT)) {
-            case "application/json", "application/xml", "application/javascript",
-                    "application/ecmascript", "application/yaml", "application/wasm",
-                    "application/x-ndjson", "font/ttf", "font/otf", "application/vnd.ms-fontobject",
-                    "image/x-icon", "image/vnd.microsoft.icon", "image/bmp" -> true;
-            default -> false;
-        };
-    }
-
-    private static boolean startsWith(String s, String prefix) {
-        return s.regionMatches(true, 0, prefix, 0, prefix.length());
-    }
-
-    private static boolean endsWith(String s, String suffix) {
-        return s.length() > suffix.length()
-                && s.regionMatches(true, s.length() - suffix.length(), suffix, 0, suffix.length());
     }
 
     private byte[] compress(Path file, FileChannel channel, Entry entry) throws IOException {

@@ -108,6 +108,16 @@ final class MultipartByteRanges {
         out.write(close);
     }
 
+    /** As {@link #writeTo(FileChannel, OutputStream)}, for a representation held in memory. */
+    void writeTo(byte[] content, OutputStream out) throws IOException {
+        for (int i = 0; i < heads.length; i++) {
+            ByteRange.Part p = parts.get(i);
+            out.write(heads[i]);
+            out.write(content, (int) p.first(), (int) p.length());
+        }
+        out.write(close);
+    }
+
     /** RFC 2046 §5.1.1: 1-70 bchars, not ending in a space; we also keep to token characters so it needs no quotes. */
     private static boolean validBoundary(String b) {
         if (b == null || b.isEmpty() || b.length() > 70) {

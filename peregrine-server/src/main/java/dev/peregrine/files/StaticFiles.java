@@ -14,7 +14,7 @@ import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
- * Serves the files under a directory, for {@code GET} and {@code HEAD}:
+ * Serves the files under a directory, for {@code GET} and {@code HEAD} ({@code OPTIONS} gets {@code Allow}):
  *
  * <pre>{@code
  * Handler site = StaticFiles.of(Path.of("public")).listing(true).cacheControl("max-age=60");
@@ -30,8 +30,16 @@ import java.util.function.LongSupplier;
  *       is not strong either, RFC 9110 §8.8.2.2) until it has settled.
  *   <li><b>Conditional requests</b> per RFC 9110 §13.2.2 (see {@link Preconditions}): 412,
  *       304, and If-Range.
- *   <li><b>Ranges</b>: one byte range gets 206 with Content-Range; a range past the end 416;
- *       several ranges the whole file (see {@link ByteRange}). {@code Accept-Ranges: bytes}.
+ *   <li><b>Ranges</b>: one byte range gets 206 with Content-Range; several get 206 with a
+ *       {@code multipart/byteranges} body, nearby ones coalesced, more than 16 or more bytes than
+ *       the file the whole file (CVE-2011-3192; see {@link ByteRange#parseMultiple}); a range
+ *       past the end 416. {@code Accept-Ranges: bytes}.
+ *   <li><b>Content codings</b> (RFC 9110 §12.5.3): precompressed sidecars ({@code x.br},
+ *       {@code x.zst}, {@code x.gz}, no older than the file) or gzip made here and cached
+ *       ({@link GzipCache}) for compressible types, chosen by {@code Accept-Encoding}; each
+ *       coding has its own ETag, ranges count its bytes, and {@code Vary: accept-encoding} is on
+ *       every answer for such a file. Images, video, archives and fonts already compressed are
+ *       never compressed again ({@link MimeTypes#isCompressible}).
  *   <li><b>Directories</b>: a URL without the trailing slash is redirected (301) to it, so
  *       relative links in the page resolve; then the index file, else a listing if enabled,
  *       else 404.
@@ -55,7 +63,6 @@ public final class StaticFiles implements Handler {
     /** What hashed asset names get with {@link #immutableHashedAssets}: a year, the longest RFC 9111 advises. */
     static final String IMMUTABLE = "public, max-age=31536000, immutable";
 
-    private static final String LISTING_CSP = "default-src 'none'; style-src 'unsafe-inline'";
 
     /** The options; a change makes a new instance with a new cache. */
     private record Settings(String indexFile, boolean listing, String cacheControl, boolean immutableHashed,
@@ -67,6 +74,7 @@ public final class StaticFiles implements Handler {
     private final boolean listing;
     private final String cacheControl;
     private final FileCache cache;
+    private final GzipCache gzip = new GzipCache();
 
     private StaticFiles(Path root, Settings settings) {
         this.root = root;
@@ -169,6 +177,11 @@ public final class StaticFiles implements Handler {
                 s.maxCachedFileBytes(), s.maxCachedBytes(), s.clock(), Objects.requireNonNull(millis)));
     }
 
+    /** For tests: how often a file was gzipped here (cache misses). */
+    long gzipCompressions() {
+        return gzip.compressions();
+    }
+
     /** For tests: the cache behind this handler. */
     FileCache cache() {
         return cache;
@@ -217,8 +230,12 @@ public final class StaticFiles implements Handler {
     }
 
     private void file(Request request, Response response, FileCache.CachedFile file) throws IOException {
-        long length = file.size();
-        Preconditions.Validators v = file.validators();
+        boolean head = request.method().equals("HEAD");
+        Representation rep = file.negotiable() ? negotiate(request, file) : identity(file);
+        if (file.negotiable()) {
+            response.header("vary", "accept-encoding"); // on every answer, 304 included (RFC 9110 §12.5.5)
+        }
+        Preconditions.Validators v = rep.validators();
         switch (Preconditions.evaluate(request.method(), request.headers(), v)) {
             case PRECONDITION_FAILED -> {
                 response.send(412, "Precondition Failed\n");
@@ -227,39 +244,104 @@ public final class StaticFiles implements Handler {
             case NOT_MODIFIED -> {
                 // 304 carries the validators and caching fields a 200 would, and no body
                 // or content metadata (RFC 9110 §15.4.5).
-                validatorHeaders(response, file);
+                validatorHeaders(response, file, rep);
                 response.status(304);
                 return;
             }
             case PROCEED -> { }
         }
-        ByteRange range = ByteRange.WHOLE;
-        // Range is defined for GET only (RFC 9110 §14.2); a HEAD gets the 200 headers.
-        if (request.method().equals("GET") && request.headers().count("range") == 1
-                && Preconditions.ifRangeHolds(request.header("if-range"), v)) {
-            range = ByteRange.parse(request.header("range"), length);
+        long length = rep.length();
+        ByteRanges range = ByteRange.WHOLE;
+        // Range is defined for GET only (RFC 9110 §14.2); a HEAD gets the 200 headers. Ranges
+        // count bytes of the selected representation, compressed or not (§14.1.2).
+        if (!head && request.headers().count("range") == 1 && Preconditions.ifRangeHolds(request.header("if-range"), v)) {
+            range = ByteRange.parseMultiple(request.header("range"), length);
         }
         response.header("accept-ranges", "bytes");
-        switch (range) {
+        boolean sent = switch (range) {
             case ByteRange.Unsatisfiable u -> {
                 response.header("content-range", "bytes */" + length);
                 response.send(416, "Range Not Satisfiable\n");
+                yield true;
             }
             case ByteRange.Part part -> {
-                contentHeaders(response, file);
+                contentHeaders(response, file, rep);
                 response.status(206);
                 response.header("content-range", "bytes " + part.first() + "-" + part.last() + "/" + length);
-                send(request, response, file, part.first(), part.length());
+                yield rep.send(false, response, part.first(), part.length());
+            }
+            case ByteRanges.Parts parts -> {
+                validatorHeaders(response, file, rep);
+                if (rep.coding() != ContentCoding.IDENTITY) {
+                    response.header("content-encoding", rep.coding().token());
+                }
+                response.header("x-content-type-options", "nosniff");
+                response.status(206);
+                yield rep.sendParts(false, response, new MultipartByteRanges(parts, length, file.contentType()));
             }
             case ByteRange.Whole w -> {
-                contentHeaders(response, file);
-                send(request, response, file, 0, length);
+                contentHeaders(response, file, rep);
+                yield rep.send(head, response, 0, length);
             }
+        };
+        if (!sent) {
+            response.headers().clear();
+            response.contentLength(-1);
+            notFound(response); // gone since the cache looked, and nothing was sent yet
         }
     }
 
-    private void validatorHeaders(Response response, FileCache.CachedFile file) {
-        response.header("etag", file.validators().etag());
+    private static Representation identity(FileCache.CachedFile file) {
+        return new Representation(ContentCoding.IDENTITY, file.content(), file.path(), file.size(), file.validators());
+    }
+
+    /**
+     * The representation for this request's {@code Accept-Encoding} (RFC 9110 §12.5.3): the
+     * best coding the client takes among the file's sidecars, gzip made here, and identity. A
+     * client that refuses every one still gets identity, which §12.5.3 allows over a 406.
+     */
+    private Representation negotiate(Request request, FileCache.CachedFile file) throws IOException {
+        AcceptEncoding accept = AcceptEncoding.of(request.headers());
+        int available = ContentCoding.IDENTITY.bit();
+        for (FileCache.Sidecar s : file.sidecars()) {
+            available |= s.coding().bit();
+        }
+        if (file.gzipOnTheFly()) {
+            available |= ContentCoding.GZIP.bit();
+        }
+        ContentCoding coding = accept.select(available);
+        if (coding == null || coding == ContentCoding.IDENTITY) {
+            return identity(file);
+        }
+        for (FileCache.Sidecar s : file.sidecars()) {
+            if (s.coding() == coding) {
+                return new Representation(coding, null, s.path(), s.size(), s.validators());
+            }
+        }
+        byte[] gz = gzipped(file);
+        if (gz == null) {
+            return identity(file); // did not get smaller, or changed while compressed
+        }
+        Preconditions.Validators v = file.validators();
+        return new Representation(coding, gz, null, gz.length,
+                new Preconditions.Validators(coding.etag(v.etag()), v.lastModified(), v.lastModifiedIsStrong()));
+    }
+
+    /** The file gzipped, from the cache or compressed now; {@code null} to send identity. */
+    private byte[] gzipped(FileCache.CachedFile file) throws IOException {
+        byte[] hit = gzip.cached(file.path(), file.attrs());
+        if (hit != null || gzip.knownIncompressible(file.path(), file.attrs())) {
+            return hit;
+        }
+        try (FileChannel channel = FileChannel.open(file.path(), StandardOpenOption.READ)) {
+            return gzip.gzip(file.path(), channel, file.attrs(), file.contentType());
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null; // deleted since the cache looked: identity's own path answers for it
+        }
+    }
+
+    private void validatorHeaders(Response response, FileCache.CachedFile file, Representation rep) {
+        response.header("etag", rep.validators().etag());
         response.header("last-modified", file.lastModifiedText());
         String cc = settings.immutableHashed() && file.hashedName() ? IMMUTABLE : cacheControl;
         if (cc != null) {
@@ -267,42 +349,15 @@ public final class StaticFiles implements Handler {
         }
     }
 
-    private void contentHeaders(Response response, FileCache.CachedFile file) {
+    private void contentHeaders(Response response, FileCache.CachedFile file, Representation rep) {
+        // The type is the original's: a .js sent in gzip is still JavaScript (RFC 9110 §8.4).
         response.header("content-type", file.contentType());
+        if (rep.coding() != ContentCoding.IDENTITY) {
+            response.header("content-encoding", rep.coding().token());
+        }
         // The table is the truth about types; do not let a browser sniff HTML out of a .txt.
         response.header("x-content-type-options", "nosniff");
-        validatorHeaders(response, file);
-    }
-
-    /**
-     * Sends {@code count} bytes from {@code position}: from memory when the cache holds the file,
-     * else from disk (zero-copy where the protocol can). HEAD gets the length alone.
-     */
-    private static void send(Request request, Response response, FileCache.CachedFile file, long position,
-            long count) throws IOException {
-        response.contentLength(count);
-        if (request.method().equals("HEAD")) {
-            return;
-        }
-        byte[] content = file.content();
-        if (content != null) {
-            try (OutputStream out = response.body()) {
-                out.write(content, (int) position, (int) count);
-            }
-            return;
-        }
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(file.path(), StandardOpenOption.READ);
-        } catch (IOException | SecurityException e) {
-            // Gone or unreadable since the cache looked: the head is not out yet, so say so.
-            response.contentLength(-1);
-            notFound(response);
-            return;
-        }
-        try (channel) {
-            response.sendFile(channel, position, count);
-        }
+        validatorHeaders(response, file, rep);
     }
 
     private static void notFound(Response response) throws IOException {
