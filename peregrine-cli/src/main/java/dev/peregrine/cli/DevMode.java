@@ -57,11 +57,16 @@ final class DevMode implements AutoCloseable {
      * Starts watching the directory when live reload is on: once this returns, every change is
      * reported to the open pages.
      *
+     * @param beforeReload runs before the pages are told, e.g. to drop the file cache, so the
+     *     reload they make at once sees the edit rather than what was cached a moment ago
      * @throws IOException if the directory cannot be watched
      */
-    void start() throws IOException {
+    void start(Runnable beforeReload) throws IOException {
         if (live != null) {
-            watcher = DirectoryWatcher.start(root, DirectoryWatcher.QUIET, live::publish);
+            watcher = DirectoryWatcher.start(root, DirectoryWatcher.QUIET, paths -> {
+                beforeReload.run();
+                live.publish(paths);
+            });
         }
     }
 

@@ -81,6 +81,7 @@ final class FileServer implements AutoCloseable {
         Handler handler;
         String description;
         DevMode devMode;
+        Runnable dropCache = () -> { };
         if (options.dir() == null) {
             devMode = DevMode.of(options.dev(), null);
             handler = devMode.around(DemoSite.load());
@@ -90,6 +91,7 @@ final class FileServer implements AutoCloseable {
             devMode = DevMode.of(options.dev(), files.root());
             handler = devMode.around(files);
             description = files.root().toString();
+            dropCache = files::clearCache;
         }
         TlsOptions tls = null;
         String note = null;
@@ -122,7 +124,7 @@ final class FileServer implements AutoCloseable {
             throw e;
         }
         try {
-            devMode.start();
+            devMode.start(dropCache);
         } catch (IOException | RuntimeException e) {
             server.close();
             if (accessLog != null) {

@@ -172,10 +172,28 @@ class LiveReloadChromiumTest {
             super(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
         }
 
+        private final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
+
         @Override
         public void println(String line) {
             synchronized (lines) {
                 lines.add(line);
+                lines.notifyAll();
+            }
+        }
+
+        /** The access log writes batches of whole lines from its own thread: split them here. */
+        @Override
+        public void write(byte[] buf, int off, int len) {
+            synchronized (lines) {
+                for (int i = off; i < off + len; i++) {
+                    if (buf[i] == '\n') {
+                        lines.add(partial.toString(StandardCharsets.UTF_8));
+                        partial.reset();
+                    } else {
+                        partial.write(buf[i]);
+                    }
+                }
                 lines.notifyAll();
             }
         }

@@ -124,6 +124,15 @@ final class FileCache {
         return fresh;
     }
 
+    /** Forgets every entry (their contents' bytes are given back). */
+    void clear() {
+        for (var e : entries.entrySet()) {
+            if (entries.remove(e.getKey(), e.getValue())) {
+                release(e.getValue().target());
+            }
+        }
+    }
+
     /** Bytes of file content held now. */
     long contentBytes() {
         return contentBytes.get();

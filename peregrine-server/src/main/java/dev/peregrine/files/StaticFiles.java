@@ -177,6 +177,15 @@ public final class StaticFiles implements Handler {
                 s.maxCachedFileBytes(), s.maxCachedBytes(), s.clock(), Objects.requireNonNull(millis)));
     }
 
+    /**
+     * Forgets every cached path, so the next request for each asks the file system again.
+     * For a caller that knows files changed (a file watcher) and cannot wait out the cache's
+     * one-second revalidation, e.g. before telling a page to reload.
+     */
+    public void clearCache() {
+        cache.clear();
+    }
+
     /** For tests: how often a file was gzipped here (cache misses). */
     long gzipCompressions() {
         return gzip.compressions();

@@ -55,6 +55,16 @@ class FileCacheTest {
     }
 
     @Test
+    void clearingTheCacheShowsAnEditAtOnce() throws Exception {
+        assertThat(body("/page.html")).isEqualTo("<p>one</p>");
+        millis.addAndGet(10);
+        write("page.html", "<p>edited</p>");
+        files.clearCache(); // what a file watcher does before telling a page to reload
+        assertThat(body("/page.html")).isEqualTo("<p>edited</p>");
+        assertThat(files.cache().contentBytes()).isEqualTo(13);
+    }
+
+    @Test
     void aDeletedFileAnswers404AfterTheIntervalAndIsForgotten() throws Exception {
         assertThat(body("/page.html")).isEqualTo("<p>one</p>");
         assertThat(files.cache().contentBytes()).isEqualTo(10);
