@@ -18,6 +18,8 @@ public final class ConnectionManager {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition emptied = lock.newCondition();
     private volatile boolean stopping;
+    /** Set before {@link #abortAll} walks: a connection swapped in during the walk aborts itself. */
+    private volatile boolean aborting;
 
     public ConnectionManager(int maxConnections, ServerMetrics metrics) {
         this.maxConnections = maxConnections;
@@ -51,12 +53,19 @@ public final class ConnectionManager {
         return true;
     }
 
-    /** Swaps the protocol connection registered under {@code id}; false if it is gone. */
+    /**
+     * Swaps the protocol connection registered under {@code id}; false if it is gone. A
+     * connection swapped in while the server stops is told to stop, and one swapped in while
+     * {@link #abortAll} runs is aborted: the walk may already have passed the entry it replaced
+     * (a parked connection resuming), and it must not come back to life after the abort.
+     */
     public boolean replace(long id, ProtocolConnection connection) {
         if (live.replace(id, connection) == null) {
             return false;
         }
-        if (stopping) {
+        if (aborting) {
+            connection.abort();
+        } else if (stopping) {
             connection.stopAcceptingRequests();
         }
         return true;
@@ -118,6 +127,7 @@ public final class ConnectionManager {
 
     /** Closes every remaining connection at once. */
     public int abortAll() {
+        aborting = true; // before the walk: see replace()
         int n = 0;
         for (ProtocolConnection c : live.values()) {
             c.abort();
