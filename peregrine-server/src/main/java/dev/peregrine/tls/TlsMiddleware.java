@@ -8,7 +8,10 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -19,8 +22,10 @@ import java.util.concurrent.atomic.LongAdder;
  * Protocol code never knows whether it runs over TLS.
  *
  * <p>The server's 1-second heartbeat calls {@link #onHeartbeat()}: it aborts handshakes past
- * {@link TlsOptions#handshakeTimeout()} and, with {@link TlsOptions#watchFiles()}, reloads changed
- * certificate files. Reloads affect new connections only. Nothing else times a handshake out:
+ * {@link TlsOptions#handshakeTimeout()} and, with {@link TlsOptions#watchFiles()}, starts a check
+ * of the certificate files on a virtual thread of its own (at most one at a time): reading files
+ * and parsing keys must never delay the heartbeat's Date refresh and deadlines. Reloads affect
+ * new connections only. Nothing else times a handshake out:
  * without the heartbeat a silent client would hold its connection until it goes away.
  *
  * <p>A failed handshake is counted by {@link Reason} ({@link #stats()}), logged at DEBUG on
@@ -34,6 +39,10 @@ public final class TlsMiddleware {
     private static final int POOLED_BUFFERS = 256;
 
     private final TlsContext context;
+    /** Runs the certificate-file checks the heartbeat asks for, off the heartbeat thread. */
+    private final Executor fileChecks;
+    private final AtomicBoolean fileCheckRunning = new AtomicBoolean();
+    private volatile CompletableFuture<Void> lastFileCheck = CompletableFuture.completedFuture(null);
     private final BufferPool pool = new BufferPool(BufferPool.DEFAULT_SIZE, POOLED_BUFFERS);
     private final Set<TlsConnection> handshaking = ConcurrentHashMap.newKeySet();
     private final LongAdder completed = new LongAdder();
@@ -46,8 +55,9 @@ public final class TlsMiddleware {
         }
     }
 
-    private TlsMiddleware(TlsContext context) {
+    private TlsMiddleware(TlsContext context, Executor fileChecks) {
         this.context = context;
+        this.fileChecks = fileChecks;
         for (int i = 0; i < failed.length; i++) {
             failed[i] = new LongAdder();
         }
@@ -55,7 +65,12 @@ public final class TlsMiddleware {
 
     /** Loads every certificate now, so a bad file fails at start-up rather than at the first client. */
     public static TlsMiddleware create(TlsOptions options) throws IOException, GeneralSecurityException {
-        return new TlsMiddleware(new TlsContext(options));
+        return create(options, task -> Thread.ofVirtual().name("tls-file-check").start(task));
+    }
+
+    /** As {@link #create(TlsOptions)}, running certificate-file checks on {@code fileChecks} (tests). */
+    static TlsMiddleware create(TlsOptions options, Executor fileChecks) throws IOException, GeneralSecurityException {
+        return new TlsMiddleware(new TlsContext(options), fileChecks);
     }
 
     /**
@@ -98,9 +113,23 @@ public final class TlsMiddleware {
         for (TlsConnection c : handshaking) {
             c.abortIfOverdue(nowNanos);
         }
-        if (context.current().options().watchFiles()) {
-            context.checkForChanges();
+        if (context.current().options().watchFiles() && fileCheckRunning.compareAndSet(false, true)) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            lastFileCheck = done;
+            fileChecks.execute(() -> {
+                try {
+                    context.checkForChanges();
+                } finally {
+                    fileCheckRunning.set(false);
+                    done.complete(null);
+                }
+            });
         }
+    }
+
+    /** Waits for the file check the last heartbeat started, if any (tests). */
+    void awaitFileCheck() {
+        lastFileCheck.join();
     }
 
     /** Reloads if a certificate or trust file changed since the last load; true if it did reload. */

@@ -44,6 +44,27 @@ class ReloadTest {
         Files.setLastModifiedTime(key, t);
     }
 
+    /** Issue 10: file reads and key parsing never run on the heartbeat thread, and one check at a time. */
+    @Test
+    void theHeartbeatHandsTheFileCheckOffAndNeverStartsTwo() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        writePem(cert, key, first, 1);
+        TlsOptions options = TlsOptions.builder().certificate(CertificateSource.pem(cert, key)).watchFiles(true).build();
+        java.util.List<Runnable> queued = new java.util.ArrayList<>();
+        TlsMiddleware m = TlsMiddleware.create(options, queued::add);
+        writePem(cert, key, second, 2);
+        m.onHeartbeat();
+        m.onHeartbeat(); // the first check has not run yet: no second one
+        assertThat(queued).hasSize(1);
+        assertThat(m.checkForChanges()).as("nothing reloaded on the heartbeat's thread").isTrue();
+        writePem(cert, key, first, 3);
+        queued.getFirst().run(); // the check, wherever it runs, reloads the changed files
+        assertThat(m.checkForChanges()).as("the queued check already reloaded").isFalse();
+        m.onHeartbeat();
+        assertThat(queued).as("once it finished, the next tick starts another").hasSize(2);
+    }
+
     @Test
     void fileChangeReloadsForNewConnectionsWithoutDroppingOldOnes() throws Exception {
         Path cert = dir.resolve("cert.pem");
@@ -55,7 +76,8 @@ class ReloadTest {
             assertThat(server.middleware.checkForChanges()).isFalse();
 
             writePem(cert, key, second, 2);
-            server.middleware.onHeartbeat(); // the server's tick polls the files
+            server.middleware.onHeartbeat(); // the server's tick polls the files (on a thread of its own)
+            server.middleware.awaitFileCheck();
 
             try (SSLSocket fresh = connect(client, server.port(), none())) {
                 assertThat(peerLeaf(fresh)).isEqualTo(second.certificate());
