@@ -61,7 +61,11 @@ public final class IdleParker implements Runnable {
             throw new IllegalArgumentException("connection cannot park: " + connection);
         }
         Parked p = new Parked(id, connection, channel, deadlineNanos, resumer);
+        manager.metrics().parkedConnections.incrementAndGet(); // before replace: the entry may leave at once
+        manager.metrics().parks.increment();
         if (!manager.replace(id, p)) {
+            p.closed.set(true);
+            manager.metrics().parkedConnections.decrementAndGet();
             connection.close(); // unregistered meanwhile (aborted): nothing to keep
             return;
         }
@@ -116,6 +120,7 @@ public final class IdleParker implements Runnable {
         if (!p.closed.compareAndSet(false, true)) {
             return; // closed by a timeout or stop meanwhile
         }
+        manager.metrics().parkedConnections.decrementAndGet();
         try {
             p.channel.configureBlocking(true);
         } catch (IOException | RuntimeException e) {
@@ -182,6 +187,7 @@ public final class IdleParker implements Runnable {
 
         void close() {
             if (closed.compareAndSet(false, true)) {
+                manager.metrics().parkedConnections.decrementAndGet();
                 connection.close();
                 manager.unregister(id);
             }

@@ -32,7 +32,14 @@ public final class ServerMetrics {
     /** HTTP/2 connections ended because an abuse budget was spent (ENHANCE_YOUR_CALM). */
     final LongAdder abusiveConnections = new LongAdder();
 
+    /** Idle connections waiting thread-less with the idle parker right now. */
+    final AtomicLong parkedConnections = new AtomicLong();
+    /** Times an idle connection was parked thread-less (one connection may park many times). */
+    final LongAdder parks = new LongAdder();
+
     public long activeConnections() { return activeConnections.get(); }
+    public long parkedConnections() { return parkedConnections.get(); }
+    public long parks() { return parks.sum(); }
     public long acceptedConnections() { return acceptedConnections.get(); }
     public long rejectedConnections() { return rejectedConnections.get(); }
     public long requests() { return requests.sum(); }

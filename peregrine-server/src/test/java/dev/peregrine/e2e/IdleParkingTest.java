@@ -51,9 +51,12 @@ class IdleParkingTest {
         start(E2e.READ_ALL, E2e.lenient().keepAliveTimeout(SHORT).idleParkDelay(PARK).idleParkMinConnections(0).build());
         try (RawClient c = RawClient.tcp(server.port())) {
             assertThat(c.request("GET /once HTTP/1.1\r\nHost: t\r\n\r\n").status()).isEqualTo(200);
+            E2e.awaitCondition(() -> server.metrics().parkedConnections() == 1, "the idle connection to park");
             assertThat(c.readUntilClosed()).isEmpty();
         }
         assertThat(server.metrics().timedOutConnections()).isEqualTo(1);
+        assertThat(server.metrics().parks()).as("it timed out while parked, not on its thread").isEqualTo(1);
+        assertThat(server.metrics().parkedConnections()).isZero();
         E2e.awaitCondition(() -> server.connectionCount() == 0, "the parked connection to be unregistered");
         assertThat(server.metrics().activeConnections()).isZero();
     }
@@ -65,6 +68,11 @@ class IdleParkingTest {
             for (int i = 0; i < 3; i++) {
                 // Waiting for bytes that never come lets the connection idle past the park delay.
                 assertThat(c.awaitReadable(IDLE)).isFalse();
+                // Before its first request a connection waits in protocol selection, which does not
+                // park; after each exchange it does.
+                int parks = i;
+                E2e.awaitCondition(() -> server.metrics().parks() == parks, "park " + parks);
+                assertThat(server.metrics().parkedConnections()).isEqualTo(i == 0 ? 0 : 1);
                 c.send("POST /p" + i + " HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc"
                         + "GET /q" + i + " HTTP/1.1\r\nHost: t\r\n\r\n");
                 assertThat(c.readResponse().bodyText()).isEqualTo("read 3");
@@ -73,6 +81,7 @@ class IdleParkingTest {
         }
         assertThat(server.metrics().acceptedConnections()).isEqualTo(1);
         assertThat(server.metrics().requests()).isEqualTo(6);
+        assertThat(server.metrics().parks()).as("each idle period after an exchange parked").isEqualTo(2);
     }
 
     @Test
@@ -100,11 +109,13 @@ class IdleParkingTest {
                 HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).timeout(E2e.WAIT)
                         .POST(HttpRequest.BodyPublishers.ofString("x".repeat(i))).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(r.body()).isEqualTo("read " + i);
-                Thread.sleep(IDLE.toMillis()); // idle well past the park delay before the next request
+                int parks = i + 1;
+                E2e.awaitCondition(() -> server.metrics().parks() == parks, "park " + parks);
             }
         }
         assertThat(server.metrics().acceptedConnections()).isEqualTo(1);
         assertThat(server.metrics().requests()).isEqualTo(3);
+        assertThat(server.metrics().parks()).isEqualTo(3);
     }
 
     @Test

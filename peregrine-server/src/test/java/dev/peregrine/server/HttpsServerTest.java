@@ -70,7 +70,12 @@ class HttpsServerTest {
     void anIdleTlsConnectionParksAndServesItsNextRequest() throws Exception {
         String url = "https://localhost:" + server.securePort() + "/";
         assertThat(get(url)).startsWith("https");
-        Thread.sleep(300); // past the park delay: the TLS connection is parked without its thread
+        long parksBefore = server.metrics().parks();
+        // Bounded wait until the TLS connection idles past the park delay and parks without its thread.
+        for (int i = 0; server.metrics().parks() == parksBefore; i++) {
+            assertThat(i).as("the TLS connection never parked").isLessThan(1000);
+            Thread.sleep(10);
+        }
         assertThat(get(url)).startsWith("https");
         assertThat(server.tls().stats().handshakesCompleted()).isEqualTo(1); // the same connection was reused
     }

@@ -56,12 +56,13 @@ class IdleParkingTest {
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(5000);
             assertThat(exchange(s, "/first")).startsWith("HTTP/1.1 200 OK").endsWith("ok /first");
-            Thread.sleep(200); // well past the park delay: the connection is now parked
+            awaitParks(1);
             assertThat(exchange(s, "/second")).startsWith("HTTP/1.1 200 OK").endsWith("ok /second");
-            Thread.sleep(200);
+            awaitParks(2);
             assertThat(exchange(s, "/third")).endsWith("ok /third");
         }
         assertThat(server.metrics().acceptedConnections()).isEqualTo(1);
+        assertThat(server.metrics().parks()).isEqualTo(2);
     }
 
     @Test
@@ -73,6 +74,7 @@ class IdleParkingTest {
             assertThat(s.getInputStream().read()).isEqualTo(-1); // closed by the heartbeat, not by the test's timeout
         }
         assertThat(server.metrics().timedOutConnections()).isEqualTo(1);
+        assertThat(server.metrics().parks()).as("it was parked when its deadline came").isEqualTo(1);
     }
 
     @Test
@@ -81,10 +83,22 @@ class IdleParkingTest {
         try (Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(10_000);
             exchange(s, "/once");
-            Thread.sleep(200);
+            awaitParks(1);
             assertThat(server.stop(Duration.ofSeconds(5))).isTrue();
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
         assertThat(server.connectionCount()).isZero();
+    }
+
+    /** Waits (bounded) until the server has parked an idle connection {@code n} times. */
+    private void awaitParks(long n) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (server.metrics().parks() < n) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("the connection never parked " + n + " times");
+            }
+            Thread.sleep(10);
+        }
+        assertThat(server.metrics().parkedConnections()).isEqualTo(1);
     }
 }
