@@ -61,8 +61,11 @@ final class FileCache {
         }
     }
 
-    /** A precompressed copy of a file, with the validators of its own bytes. */
-    record Sidecar(ContentCoding coding, Path path, long size, Preconditions.Validators validators) {}
+    /**
+     * A precompressed copy of a file, with the validators of its own bytes; {@code content} is
+     * those bytes when small enough for the cache (a compressed copy usually is), else {@code null}.
+     */
+    record Sidecar(ContentCoding coding, Path path, long size, Preconditions.Validators validators, byte[] content) {}
 
     /** What a path resolves to. */
     sealed interface Target {}
@@ -221,7 +224,15 @@ final class FileCache {
                 Preconditions.Validators own = validators(s.attributes(), s.attributes().size(), now);
                 Preconditions.Validators tagged = new Preconditions.Validators(c.etag(own.etag()),
                         own.lastModified(), own.lastModifiedIsStrong());
-                found.add(new Sidecar(c, s.path(), s.attributes().size(), tagged));
+                long size = s.attributes().size();
+                byte[] content = null;
+                if (size <= maxFileBytes && contentBytes.get() + size <= maxTotalBytes) {
+                    content = read(s.path(), size, s.attributes().lastModifiedTime().to(TimeUnit.NANOSECONDS));
+                    if (content != null) {
+                        contentBytes.addAndGet(size);
+                    }
+                }
+                found.add(new Sidecar(c, s.path(), size, tagged, content));
             }
         }
         return found == null ? List.of() : List.copyOf(found);
@@ -269,8 +280,16 @@ final class FileCache {
             case FileTarget ft -> ft.file();
             case DirectoryTarget d -> d.index();
         };
-        if (f != null && f.content() != null) {
+        if (f == null) {
+            return;
+        }
+        if (f.content() != null) {
             contentBytes.addAndGet(-f.size());
+        }
+        for (Sidecar s : f.sidecars()) {
+            if (s.content() != null) {
+                contentBytes.addAndGet(-s.size());
+            }
         }
     }
 

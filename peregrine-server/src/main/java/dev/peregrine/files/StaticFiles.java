@@ -324,7 +324,7 @@ public final class StaticFiles implements Handler {
         }
         for (FileCache.Sidecar s : file.sidecars()) {
             if (s.coding() == coding) {
-                return new Representation(coding, null, s.path(), s.size(), s.validators());
+                return new Representation(coding, s.content(), s.path(), s.size(), s.validators());
             }
         }
         byte[] gz = gzipped(file);

@@ -101,6 +101,8 @@ class StaticFilesEncodingTest {
         assertThat(br.bodyString()).isEqualTo("brotli bytes");
         assertThat(br.contentLength()).isEqualTo(12);
         assertThat(br.header("etag")).endsWith("-br\"");
+        assertThat(br.fileSends()).as("a small sidecar is answered from memory").isZero();
+        assertThat(files.cache().contentBytes()).isEqualTo(js.length() + 12);
         FakeResponse gz = get("/app.js", "gzip;q=1, br;q=0.5");
         assertThat(gz.header("content-encoding")).isEqualTo("gzip");
     }
