@@ -82,6 +82,9 @@ public final class NettyH3Client implements AutoCloseable {
         return result;
     }
 
+    /** Attempts to open a stream against a used-up limit, 5 ms apart: 30 s, the tests' own bound. */
+    private static final int MAX_OPEN_ATTEMPTS = 6000;
+
     /**
      * Opens the request stream. A real client waits while the server's stream limit is used up,
      * until MAX_STREAMS credit comes back (RFC 9000 §4.6); Netty's fails the stream's first write
@@ -136,7 +139,7 @@ public final class NettyH3Client implements AutoCloseable {
 
             @Override
             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                if (status == 0 && String.valueOf(cause).contains("STREAM_LIMIT") && attempt < 1000) {
+                if (status == 0 && String.valueOf(cause).contains("STREAM_LIMIT") && attempt < MAX_OPEN_ATTEMPTS) {
                     retried = true;
                     group.schedule(() -> open(result, method, path, body, fields, keepBody, attempt + 1),
                             5, TimeUnit.MILLISECONDS);
@@ -156,7 +159,7 @@ public final class NettyH3Client implements AutoCloseable {
         };
         Http3.newRequestStream(quic, handler).addListener(f -> {
             if (!f.isSuccess()) {
-                if (String.valueOf(f.cause()).contains("STREAM_LIMIT") && attempt < 1000) {
+                if (String.valueOf(f.cause()).contains("STREAM_LIMIT") && attempt < MAX_OPEN_ATTEMPTS) {
                     group.schedule(() -> open(result, method, path, body, fields, keepBody, attempt + 1),
                             5, TimeUnit.MILLISECONDS);
                 } else {
