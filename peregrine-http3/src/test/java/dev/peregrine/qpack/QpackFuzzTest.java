@@ -141,8 +141,12 @@ class QpackFuzzTest {
         List<Long> acks = new ArrayList<>();
         long incrementsA = parseDecoderStream(a.decoderStream.toByteArray(), acks);
         assertThat(acks).as("Section Acknowledgments").isEqualTo(acknowledged);
-        assertThat(parseDecoderStream(b.decoderStream.toByteArray(), new ArrayList<>()))
-                .as("inserts acknowledged, however the encoder stream was split").isEqualTo(incrementsA);
+        if (!a.failed) {
+            // After an encoder-stream error the connection closes; the inserts of the failing
+            // call are then never acknowledged, and how many those are depends on the split.
+            assertThat(parseDecoderStream(b.decoderStream.toByteArray(), new ArrayList<>()))
+                    .as("inserts acknowledged, however the encoder stream was split").isEqualTo(incrementsA);
+        }
         assertThat(a.decoderStream.toByteArray()).isEqualTo(u.decoderStream.toByteArray());
         assertThat(incrementsA).isLessThanOrEqualTo(a.decoder.table().insertCount());
     }
