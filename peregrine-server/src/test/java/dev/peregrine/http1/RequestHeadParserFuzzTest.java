@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.peregrine.api.Headers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -131,6 +132,7 @@ class RequestHeadParserFuzzTest {
         if (h.minorVersion() == 1) {
             assertThat(h.host()).as("HTTP/1.1 needs Host").isNotNull();
         }
+        checkFraming(h);
         StringBuilder sb = new StringBuilder();
         sb.append(h.method()).append(' ').append(h.target()).append(" HTTP/1.").append(h.minorVersion()).append("\r\n");
         h.headers().forEach((name, value) -> {
@@ -144,6 +146,52 @@ class RequestHeadParserFuzzTest {
                 .append(" keepAlive=").append(h.keepAlive()).append(" continue=").append(h.expectContinue())
                 .append(" upgrade=").append(h.upgrade()).append(" host=").append(h.host());
         return sb.toString();
+    }
+
+    /**
+     * The framing facts of an accepted head follow from its fields as RFC 9112 says, with none
+     * of the ambiguities requests are smuggled through: never both Content-Length and
+     * Transfer-Encoding (§6.1), at most one Content-Length (§6.3) and Host (§3.2), and
+     * Transfer-Encoding only as exactly {@code chunked} (§6.1, §7: we decode no other coding).
+     */
+    static void checkFraming(RequestHead h) {
+        Headers fields = h.headers();
+        int lengths = fields.count("content-length");
+        int encodings = fields.count("transfer-encoding");
+        assertThat(lengths > 0 && encodings > 0).as("Content-Length with Transfer-Encoding").isFalse();
+        assertThat(lengths).as("Content-Length fields").isLessThanOrEqualTo(1);
+        assertThat(fields.count("host")).as("Host fields").isLessThanOrEqualTo(1);
+        assertThat(h.host()).isEqualTo(fields.get("host"));
+        if (encodings > 0) {
+            assertThat(elements(fields, "transfer-encoding")).as("codings").containsExactly("chunked");
+            assertThat(h.chunked()).isTrue();
+        } else {
+            assertThat(h.chunked()).isFalse();
+            assertThat(h.contentLength()).isEqualTo(lengths == 0 ? -1 : Long.parseLong(fields.get("content-length")));
+        }
+        List<String> connection = elements(fields, "connection");
+        boolean http11 = h.minorVersion() == 1;
+        assertThat(h.keepAlive()).as("keep-alive (§9.3)")
+                .isEqualTo(!connection.contains("close") && (http11 || connection.contains("keep-alive")));
+        assertThat(h.expectContinue()).as("100-continue (RFC 9110 §10.1.1)")
+                .isEqualTo(http11 && elements(fields, "expect").contains("100-continue"));
+        List<String> upgrades = fields.getAll("upgrade");
+        assertThat(h.upgrade()).as("Upgrade (RFC 9110 §7.8)").isEqualTo(
+                connection.contains("upgrade") && !upgrades.isEmpty() ? String.join(", ", upgrades) : null);
+    }
+
+    /** The non-empty elements of every {@code name} field's comma-separated list, lower-cased. */
+    static List<String> elements(Headers fields, String name) {
+        List<String> elements = new ArrayList<>();
+        for (String value : fields.getAll(name)) {
+            for (String e : value.split(",", -1)) {
+                String t = e.strip().toLowerCase(java.util.Locale.ROOT);
+                if (!t.isEmpty()) {
+                    elements.add(t);
+                }
+            }
+        }
+        return elements;
     }
 
     /** Parses the request part of a {@link #describe} text again, with a fresh parser. */
