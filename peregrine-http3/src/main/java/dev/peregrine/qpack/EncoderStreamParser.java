@@ -14,13 +14,17 @@ import java.util.Arrays;
  * Each attempt first scans it — integers and string lengths only, no decoding — and only a
  * complete instruction is scanned again to be applied. So a peer dribbling one byte at a time
  * costs a few integer reads per byte, never a re-decode of a long name. The unfinished tail is
- * kept in {@link #pending}, which stays small: any string longer than the table capacity is an
- * error as soon as its length is read (its entry could never fit, §3.2.2), so the tail is at most
- * two integers and two strings of at most the capacity each, plus the fragment just received.
+ * kept in {@link #pending}, which stays small: any string that cannot decode to at most the
+ * table capacity is an error as soon as its length is read (its entry could never fit, §3.2.2),
+ * so the tail is at most two integers and two strings of at most the capacity each (3.75 times
+ * that when Huffman-coded), plus the fragment just received.
  *
  * <p>Not thread-safe: {@link QpackDecoder} calls it under its lock.
  */
 final class EncoderStreamParser {
+
+    /** The longest code of an octet in the HPACK Huffman code (RFC 7541 Appendix B). */
+    private static final int MAX_HUFFMAN_CODE_BITS = 30;
 
     private final QpackDynamicTable table;
     private final QpackReader in = new QpackReader(QPACK_ENCODER_STREAM_ERROR);
@@ -167,16 +171,21 @@ final class EncoderStreamParser {
     }
 
     /**
-     * Reads a string length and checks it: longer than the capacity is an error at once (no
-     * entry that long fits); returns {@link QpackReader#INCOMPLETE} if the length or the string
-     * itself is not all here yet.
+     * Reads a string length and checks it: a string that cannot decode to at most the capacity is
+     * an error at once (no entry that long fits); returns {@link QpackReader#INCOMPLETE} if the
+     * length or the string itself is not all here yet.
+     *
+     * <p>A Huffman-coded string may be longer on the wire than decoded: its codes take up to 30
+     * bits per octet (RFC 7541 Appendix B), so the bound for it is {@code capacity * 30 / 8}.
      */
     private long stringLength(int prefixBits) throws QpackException {
         long length = in.readStringLength(prefixBits);
         if (length == INCOMPLETE) {
             return INCOMPLETE;
         }
-        if (length > table.capacity()) {
+        long capacity = table.capacity();
+        long max = in.huffman() ? (capacity * MAX_HUFFMAN_CODE_BITS + 7) / 8 : capacity;
+        if (length > max) {
             throw in.error("string longer than the table capacity");
         }
         return length > in.remaining() ? INCOMPLETE : length;

@@ -143,6 +143,26 @@ class QpackEncoderStreamTest {
         assertQpackError(QPACK_ENCODER_STREAM_ERROR, () -> decoder.onEncoderStream(header, 0, header.length));
     }
 
+    @Test
+    void huffmanStringLongerOnTheWireThanTheCapacityButFittingDecodedIsInserted() throws QpackException {
+        // Found by QpackDynamicRoundTripFuzzTest. RFC 7541 §5.2 lets an encoder Huffman-code any
+        // string; octets above 0x7f take 20 to 28 bits each, so the coded value is longer than the
+        // capacity while the entry (1 + 40 + 32 = 73 octets) fits in it.
+        feed(decoder, setCapacity(100));
+        String value = "\u00fe".repeat(40);
+        assertThat(Huffman.encodedLength(value)).as("coded length").isGreaterThan(100);
+        feed(decoder, insertLiteralNameHuffman("x", value));
+        assertThat(entries(decoder.table())).containsExactly("0 x " + value);
+    }
+
+    @Test
+    void huffmanStringThatCannotDecodeWithinTheCapacityIsAnErrorBeforeItArrives() throws QpackException {
+        feed(decoder, setCapacity(100));
+        // Huffman name of 5-bit length 31 + 345 = 376 > ceil(100 * 30 / 8) = 375: no bytes yet.
+        byte[] header = hex("7f d9 02");
+        assertQpackError(QPACK_ENCODER_STREAM_ERROR, () -> decoder.onEncoderStream(header, 0, header.length));
+    }
+
     @ParameterizedTest(name = "{1}")
     @CsvSource({
         "3f 8e 02, capacity 31 + 270 = 301 above the maximum 300",
