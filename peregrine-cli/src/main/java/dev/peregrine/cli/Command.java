@@ -55,9 +55,15 @@ sealed interface Command {
      * @param cors {@code Access-Control-Allow-Origin: *} and preflight answers ({@code --cors})
      * @param open open the default browser at the HTTP URL once listening ({@code --open})
      * @param watch live reload: pages reload when a file under the directory changes ({@code --watch})
+     * @param immutable files with a content hash in their names are cached for a year ({@code --immutable})
      */
-    record Dev(boolean spa, boolean cors, boolean open, boolean watch) {
-        static final Dev NONE = new Dev(false, false, false, false);
+    record Dev(boolean spa, boolean cors, boolean open, boolean watch, boolean immutable) {
+        static final Dev NONE = new Dev(false, false, false, false, false);
+
+        /** Without {@code --immutable}. */
+        Dev(boolean spa, boolean cors, boolean open, boolean watch) {
+            this(spa, cors, open, watch, false);
+        }
     }
 
     /**
@@ -117,6 +123,8 @@ sealed interface Command {
               --spa           unknown paths without an extension get DIR/index.html (client-side routing)
               --cors          allow every origin: Access-Control-Allow-Origin: * and preflight answers
               --open          open the default browser at the HTTP URL once listening
+              --immutable     names with a content hash (app.3f9a1c2b.js, index-BX4kq0Zp.js) get
+                              Cache-Control: public, max-age=31536000, immutable
 
             HTTPS (on by default, with the development certificate of `peregrine dev-cert`):
               --https-port N  HTTPS port, 0 for any free one (default 8443)
@@ -201,6 +209,7 @@ sealed interface Command {
         boolean cors = false;
         boolean open = false;
         boolean watch = false;
+        boolean immutable = false;
         Args a = new Args(argv);
         while (a.advance()) {
             String arg = a.raw;
@@ -252,7 +261,7 @@ sealed interface Command {
                         default -> certDir = Path.of(value);
                     }
                 }
-                case "--spa", "--cors", "--open", "--watch" -> {
+                case "--spa", "--cors", "--open", "--watch", "--immutable" -> {
                     if (a.inlineValue != null) {
                         return new Invalid(name + " takes no value");
                     }
@@ -260,6 +269,7 @@ sealed interface Command {
                         case "--spa" -> spa = true;
                         case "--cors" -> cors = true;
                         case "--open" -> open = true;
+                        case "--immutable" -> immutable = true;
                         default -> watch = true;
                     }
                 }
@@ -283,7 +293,7 @@ sealed interface Command {
         if (dir == null && (spa || watch)) {
             return new Invalid((spa ? "--spa" : "--watch") + " needs a directory to serve");
         }
-        Dev dev = new Dev(spa, cors, open, watch);
+        Dev dev = new Dev(spa, cors, open, watch, immutable);
         // HTTPS: check the options make one consistent choice.
         boolean anyHttpsOption = httpsPort != null || cert != null || key != null || keyStore != null
                 || keyStorePassword != null || certDir != null;

@@ -87,7 +87,8 @@ final class FileServer implements AutoCloseable {
             handler = devMode.around(DemoSite.load());
             description = "the built-in demo page";
         } else {
-            StaticFiles files = StaticFiles.of(options.dir()).listing(options.listing());
+            StaticFiles files = StaticFiles.of(options.dir()).listing(options.listing())
+                    .immutableHashedAssets(options.dev().immutable());
             devMode = DevMode.of(options.dev(), files.root());
             handler = devMode.around(files);
             description = files.root().toString();

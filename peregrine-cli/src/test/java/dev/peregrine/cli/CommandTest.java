@@ -98,6 +98,9 @@ class CommandTest {
                 .isEqualTo(new Command.Dev(false, true, true, false)); // the demo page takes these two
         assertThat(((Command.Serve) Command.parse("serve", "--watch", "site")).dev())
                 .isEqualTo(new Command.Dev(false, false, false, true));
+        assertThat(((Command.Serve) Command.parse("serve", "site", "--immutable")).dev())
+                .isEqualTo(new Command.Dev(false, false, false, false, true));
+        assertThat(Command.parse("serve", "site", "--immutable=yes")).isInstanceOf(Command.Invalid.class);
     }
 
     @Test

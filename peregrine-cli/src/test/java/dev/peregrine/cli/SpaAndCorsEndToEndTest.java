@@ -32,11 +32,12 @@ class SpaAndCorsEndToEndTest {
     static void start() throws Exception {
         Files.writeString(www.resolve("index.html"), INDEX);
         Files.writeString(www.resolve("hello.txt"), "Hello\n");
+        Files.writeString(www.resolve("app.3f9a1c2b.js"), "console.log(1)\n");
         Files.createDirectories(www.resolve("docs"));
         Files.writeString(www.resolve("docs/guide.txt"), "guide\n");
         Files.createDirectories(www.resolve(".private"));
         server = FileServer.start(new Command.Serve(www, "127.0.0.1", 0, true, true, null, true, false,
-                new Command.Dev(true, true, false, false)), System.out);
+                new Command.Dev(true, true, false, false, true)), System.out);
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(WAIT).build();
     }
 
@@ -66,6 +67,13 @@ class SpaAndCorsEndToEndTest {
         assertThat(res.body()).isEqualTo(INDEX);
         assertThat(res.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
         assertThat(res.headers().firstValue("etag")).isPresent(); // the index file's own answer, validators included
+    }
+
+    @Test
+    void immutableMarksHashedAssetNamesOnly() throws Exception {
+        assertThat(send(get("/app.3f9a1c2b.js")).headers().firstValue("cache-control"))
+                .contains("public, max-age=31536000, immutable");
+        assertThat(send(get("/hello.txt")).headers().firstValue("cache-control")).contains("no-cache");
     }
 
     @Test
