@@ -193,3 +193,19 @@ def machine():
         "python": platform.python_version(),
         "commit": commit + ("+local changes" if dirty else ""),
     }
+
+
+def recorders(samples, raw, skipped, rnd, name):
+    """The two callbacks every round runner hands its rows: `record(sc, metrics, extra)` files a
+    row's figures under scenario and server (and keeps the raw output), `skip(sc, why)` says
+    why a row has no figure."""
+    def record(sc, metrics, extra):
+        for k, v in metrics.items():
+            samples.setdefault(sc.name, {}).setdefault(name, {}).setdefault(k, []).append(v)
+        raw.append({"round": rnd, "server": name, "scenario": sc.name, "metrics": metrics, "raw": extra})
+
+    def skip(sc, why):
+        skipped.setdefault(sc.name, {})[name] = why
+        log(f"  {sc.name}: skipped ({why})")
+
+    return record, skip

@@ -17,7 +17,7 @@ import loads  # noqa: E402
 import report  # noqa: E402
 import serve  # noqa: E402
 import servers as srv  # noqa: E402
-from env import log  # noqa: E402
+from env import log, recorders  # noqa: E402
 from scenarios import BY_NAME, SCENARIOS, LATENCY_RPS_PER_CONNECTION  # noqa: E402
 
 PORT = 18080
@@ -350,14 +350,7 @@ def run_server(name, rnd, scenarios, cfg, jdk, cp, pin, javatools, workdir, samp
           and sc.protocol in ("h2c", "h2")}
     extra_ports = [srv.h2c_port(sdef, PORT)] if any(p == "h2c" for p, _ in h2) and srv.h2c_port(sdef, PORT) != PORT else []
 
-    def record(sc, metrics, extra):
-        for k, v in metrics.items():
-            samples.setdefault(sc.name, {}).setdefault(name, {}).setdefault(k, []).append(v)
-        raw.append({"round": rnd, "server": name, "scenario": sc.name, "metrics": metrics, "raw": extra})
-
-    def skip(sc, why):
-        skipped.setdefault(sc.name, {})[name] = why
-        log(f"  {sc.name}: skipped ({why})")
+    record, skip = recorders(samples, raw, skipped, rnd, name)
 
     argv = pin.server(srv.command(sdef, jdk, cp, PORT, FILES_DIR, workdir, https))
     log(f"round {rnd + 1}: starting {name}{' with HTTPS' if https else ''}")
@@ -455,14 +448,7 @@ def run_h3_server(name, rnd, scenarios, cfg, jdk, cp, pin, workdir, samples, ski
     sdef = srv.SERVERS[name]
     client = h3["client"]
 
-    def record(sc, metrics, extra):
-        for k, v in metrics.items():
-            samples.setdefault(sc.name, {}).setdefault(name, {}).setdefault(k, []).append(v)
-        raw.append({"round": rnd, "server": name, "scenario": sc.name, "metrics": metrics, "raw": extra})
-
-    def skip(sc, why):
-        skipped.setdefault(sc.name, {})[name] = why
-        log(f"  {sc.name}: skipped ({why})")
+    record, skip = recorders(samples, raw, skipped, rnd, name)
 
     todo = []
     for sc in scenarios:

@@ -15,7 +15,7 @@ import time
 
 import loads
 import servers as srv
-from env import ROOT, log, which
+from env import ROOT, log, recorders, which
 
 SERVE = srv.SERVE
 # The servers of the serve-* rows, in report order (the default when only serve-* rows run).
@@ -336,14 +336,7 @@ def run_server(name, rnd, rows, cfg, jdk, cp, pin, workdir, ctx, samples, skippe
     each endpoint, run the rows with wrk, stop."""
     from scenarios import SCENARIOS
 
-    def record(sc, metrics, extra):
-        for k, v in metrics.items():
-            samples.setdefault(sc.name, {}).setdefault(name, {}).setdefault(k, []).append(v)
-        raw.append({"round": rnd, "server": name, "scenario": sc.name, "metrics": metrics, "raw": extra})
-
-    def skip(sc, why):
-        skipped.setdefault(sc.name, {})[name] = why
-        log(f"  {sc.name}: skipped ({why})")
+    record, skip = recorders(samples, raw, skipped, rnd, name)
 
     todo = [sc for sc in rows if _retry(skipped.get(sc.name, {}).get(name))]
     if not todo:
