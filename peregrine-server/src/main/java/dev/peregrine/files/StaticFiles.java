@@ -70,19 +70,13 @@ public final class StaticFiles implements Handler {
 
     private final Path root;
     private final Settings settings;
-    private final String indexFile;
-    private final boolean listing;
-    private final String cacheControl;
     private final FileCache cache;
     private final GzipCache gzip = new GzipCache();
 
     private StaticFiles(Path root, Settings settings) {
         this.root = root;
         this.settings = settings;
-        this.indexFile = settings.indexFile();
-        this.listing = settings.listing();
-        this.cacheControl = settings.cacheControl();
-        this.cache = new FileCache(root, indexFile, settings.clock(), settings.ticker(), settings.maxCachedFileBytes(),
+        this.cache = new FileCache(root, settings.indexFile(), settings.clock(), settings.ticker(), settings.maxCachedFileBytes(),
                 settings.maxCachedBytes());
     }
 
@@ -230,7 +224,7 @@ public final class StaticFiles implements Handler {
             file(request, response, target.index());
             return;
         }
-        if (!listing) {
+        if (!settings.listing()) {
             notFound(response);
             return;
         }
@@ -352,7 +346,7 @@ public final class StaticFiles implements Handler {
     private void validatorHeaders(Response response, FileCache.CachedFile file, Representation rep) {
         response.header("etag", rep.validators().etag());
         response.header("last-modified", file.lastModifiedText());
-        String cc = settings.immutableHashed() && file.hashedName() ? IMMUTABLE : cacheControl;
+        String cc = settings.immutableHashed() && file.hashedName() ? IMMUTABLE : settings.cacheControl();
         if (cc != null) {
             response.header("cache-control", cc);
         }
