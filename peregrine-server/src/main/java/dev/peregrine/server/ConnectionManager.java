@@ -12,7 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ConnectionManager {
 
-    private final ConcurrentHashMap<Long, ProtocolConnection> live = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Entry> live = new ConcurrentHashMap<>();
     private final int maxConnections;
     private final ServerMetrics metrics;
     private final ReentrantLock lock = new ReentrantLock();
@@ -31,6 +31,15 @@ public final class ConnectionManager {
      * reached or the server is stopping; the caller then closes it at once.
      */
     public boolean register(long id, ProtocolConnection connection) {
+        return register(id, connection, metrics.detached(), null);
+    }
+
+    /**
+     * As {@link #register(long, ProtocolConnection)}, with the connection's metrics context,
+     * which counts it open from now until {@link #unregister}; {@code remote} names the peer in
+     * its start event.
+     */
+    boolean register(long id, ProtocolConnection connection, ConnectionMetrics cm, Object remote) {
         if (stopping) {
             return false;
         }
@@ -44,7 +53,8 @@ public final class ConnectionManager {
         } else {
             metrics.activeConnections.incrementAndGet();
         }
-        live.put(id, connection);
+        cm.opened(remote);
+        live.put(id, new Entry(connection, cm));
         metrics.acceptedConnections.incrementAndGet();
         if (stopping) {
             // stop() ran between the check above and put(): this one must not escape it.
@@ -60,7 +70,7 @@ public final class ConnectionManager {
      * (a parked connection resuming), and it must not come back to life after the abort.
      */
     public boolean replace(long id, ProtocolConnection connection) {
-        if (live.replace(id, connection) == null) {
+        if (live.computeIfPresent(id, (k, e) -> new Entry(connection, e.metrics)) == null) {
             return false;
         }
         if (aborting) {
@@ -75,8 +85,18 @@ public final class ConnectionManager {
         return metrics;
     }
 
+    /** Records a deadline that fired for a connection no protocol thread serves (parked). */
+    void timedOut(long id, TimeoutKind kind) {
+        Entry e = live.get(id);
+        if (e != null) {
+            e.metrics.timedOut(kind);
+        }
+    }
+
     public void unregister(long id) {
-        if (live.remove(id) != null) {
+        Entry e = live.remove(id);
+        if (e != null) {
+            e.metrics.closed();
             metrics.activeConnections.decrementAndGet();
             if (live.isEmpty()) {
                 lock.lock();
@@ -95,16 +115,16 @@ public final class ConnectionManager {
 
     /** The heartbeat's walk over every live connection. */
     public void tick(long nowNanos) {
-        for (ProtocolConnection c : live.values()) {
-            c.tick(nowNanos);
+        for (Entry e : live.values()) {
+            e.connection.tick(nowNanos);
         }
     }
 
     /** Every connection stops taking requests; idle ones close now, busy ones after their response. */
     public void closeAllGracefully() {
         stopping = true;
-        for (ProtocolConnection c : live.values()) {
-            c.stopAcceptingRequests();
+        for (Entry e : live.values()) {
+            e.connection.stopAcceptingRequests();
         }
     }
 
@@ -129,12 +149,15 @@ public final class ConnectionManager {
     public int abortAll() {
         aborting = true; // before the walk: see replace()
         int n = 0;
-        for (ProtocolConnection c : live.values()) {
-            c.abort();
+        for (Entry e : live.values()) {
+            e.connection.abort();
             n++;
         }
         return n;
     }
+
+    /** A live connection: what serves it now (swapped by {@link #replace}) and its metrics context. */
+    private record Entry(ProtocolConnection connection, ConnectionMetrics metrics) {}
 
     /** Ids are monotonically increasing across all listeners of a server. */
     static final class Ids {

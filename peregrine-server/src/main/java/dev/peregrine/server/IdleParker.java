@@ -175,7 +175,7 @@ public final class IdleParker implements Runnable {
         @Override
         public void tick(long nowNanos) {
             if (nowNanos - deadlineNanos >= 0) {
-                manager.metrics().timedOut();
+                manager.timedOut(id, TimeoutKind.KEEP_ALIVE);
                 close();
             }
         }

@@ -34,11 +34,15 @@ final class SecureConnection extends HandoffConnection {
     @Override
     public boolean process() {
         TlsConnection secure;
+        ConnectionMetrics metrics = context.connection();
+        long started = metrics.tlsHandshakeStarted();
         try {
             secure = tls.wrap(raw);
         } catch (TlsHandshakeException e) {
+            metrics.tlsHandshakeEnded(started, null, e);
             return false; // already closed, counted and logged by the middleware
         }
+        metrics.tlsHandshakeEnded(started, secure.tls(), null);
         String alpn = secure.tls() == null ? null : secure.tls().applicationProtocol();
         ConnectionSelector chosen = selection.forAlpn(alpn);
         ProtocolConnection selected;

@@ -62,7 +62,7 @@ public final class Server implements AutoCloseable {
         this.protocols = protocols;
         this.multiplexed = List.copyOf(multiplexed);
         this.bindings = List.copyOf(bindings);
-        ServerMetrics metrics = new ServerMetrics();
+        ServerMetrics metrics = new ServerMetrics(options.metrics());
         this.listeners = List.copyOf(listeners);
         this.listenerTls = java.util.Collections.unmodifiableList(new ArrayList<>(listenerTls));
         this.connections = new ConnectionManager(options.maxConcurrentConnections(), metrics);
@@ -108,22 +108,22 @@ public final class Server implements AutoCloseable {
             ConnectionSelector plain = protocols.fallback();
             ConnectionDispatcher.ConnectionFactory<Connection> factory;
             if (tls != null) {
-                factory = (id, connection) -> new SecureConnection(id, connection, tls, context, connections, protocols);
+                factory = (id, connection, ctx) -> new SecureConnection(id, connection, tls, ctx, connections, protocols);
             } else if (protocols.sniffs()) {
-                factory = (id, connection) -> new SniffingConnection(id, connection, context, connections, protocols);
+                factory = (id, connection, ctx) -> new SniffingConnection(id, connection, ctx, connections, protocols);
             } else {
-                factory = (id, connection) -> plain.open(id, connection, context, null, 0);
+                factory = (id, connection, ctx) -> plain.open(id, connection, ctx, null, 0);
             }
             var source = ConnectionDispatcher.Source.of(listener::accept, listener::isOpen, listener);
             startLoop(listener.localAddress(), new ConnectionDispatcher<>(source, connections, ids, factory,
-                    context.metrics(), runner));
+                    context, tls != null, runner));
         }
         for (int i = 0; i < multiplexed.size(); i++) {
             MultiplexedListener listener = multiplexed.get(i);
             MultiplexedBinding binding = bindings.get(i);
             var source = ConnectionDispatcher.Source.of(listener::accept, listener::isOpen, listener);
             startLoop(listener.localAddress(), new ConnectionDispatcher<>(source, connections, ids,
-                    (id, connection) -> binding.open(id, connection, context), context.metrics(), runner));
+                    (id, connection, ctx) -> binding.open(id, connection, ctx), context, true, runner));
         }
     }
 
