@@ -56,13 +56,19 @@ sealed interface Command {
      * @param open open the default browser at the HTTP URL once listening ({@code --open})
      * @param watch live reload: pages reload when a file under the directory changes ({@code --watch})
      * @param immutable files with a content hash in their names are cached for a year ({@code --immutable})
+     * @param status the live status page at {@code /.peregrine/status}, for loopback clients ({@code --status})
      */
-    record Dev(boolean spa, boolean cors, boolean open, boolean watch, boolean immutable) {
-        static final Dev NONE = new Dev(false, false, false, false, false);
+    record Dev(boolean spa, boolean cors, boolean open, boolean watch, boolean immutable, boolean status) {
+        static final Dev NONE = new Dev(false, false, false, false, false, false);
 
-        /** Without {@code --immutable}. */
+        /** Without {@code --status}. */
+        Dev(boolean spa, boolean cors, boolean open, boolean watch, boolean immutable) {
+            this(spa, cors, open, watch, immutable, false);
+        }
+
+        /** Without {@code --immutable} and {@code --status}. */
         Dev(boolean spa, boolean cors, boolean open, boolean watch) {
-            this(spa, cors, open, watch, false);
+            this(spa, cors, open, watch, false, false);
         }
     }
 
@@ -116,6 +122,8 @@ sealed interface Command {
               --quiet         do not log requests to stdout
               --no-http2      HTTP/1.1 only (HTTP/2 is on by default: h2 over HTTPS, h2c over HTTP)
               --no-http3      no HTTP/3 (on by default: QUIC on the HTTPS port number, over UDP)
+              --status        a live status page at /.peregrine/status (loopback clients only):
+                              connections, requests/s, latency, traffic, errors, TLS, routes
 
             Development (DIR required for --spa and --watch):
               --watch         live reload: pages reload when a file under DIR changes, and a
@@ -210,6 +218,7 @@ sealed interface Command {
         boolean open = false;
         boolean watch = false;
         boolean immutable = false;
+        boolean status = false;
         Args a = new Args(argv);
         while (a.advance()) {
             String arg = a.raw;
@@ -261,7 +270,7 @@ sealed interface Command {
                         default -> certDir = Path.of(value);
                     }
                 }
-                case "--spa", "--cors", "--open", "--watch", "--immutable" -> {
+                case "--spa", "--cors", "--open", "--watch", "--immutable", "--status" -> {
                     if (a.inlineValue != null) {
                         return new Invalid(name + " takes no value");
                     }
@@ -270,6 +279,7 @@ sealed interface Command {
                         case "--cors" -> cors = true;
                         case "--open" -> open = true;
                         case "--immutable" -> immutable = true;
+                        case "--status" -> status = true;
                         default -> watch = true;
                     }
                 }
@@ -293,7 +303,7 @@ sealed interface Command {
         if (dir == null && (spa || watch)) {
             return new Invalid((spa ? "--spa" : "--watch") + " needs a directory to serve");
         }
-        Dev dev = new Dev(spa, cors, open, watch, immutable);
+        Dev dev = new Dev(spa, cors, open, watch, immutable, status);
         // HTTPS: check the options make one consistent choice.
         boolean anyHttpsOption = httpsPort != null || cert != null || key != null || keyStore != null
                 || keyStorePassword != null || certDir != null;

@@ -5,6 +5,8 @@ import dev.peregrine.files.StaticFiles;
 import dev.peregrine.http3.Http3;
 import dev.peregrine.http3.Http3Options;
 import dev.peregrine.observe.AccessLog;
+import dev.peregrine.observe.metrics.MetricsSnapshot;
+import dev.peregrine.observe.status.StatusPage;
 import dev.peregrine.server.Server;
 import dev.peregrine.server.Http2Options;
 import dev.peregrine.server.ServerOptions;
@@ -22,8 +24,10 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What {@code peregrine serve} runs: a {@link Server} with {@link StaticFiles} (or the
@@ -54,13 +58,18 @@ final class FileServer implements AutoCloseable {
     private final String secureUrl;
     private final String certificateNote;
     private final String http3Line;
+    /** The status page with {@code --status}, else null. */
+    private final StatusPage status;
+    private final String statusLine;
     /** Written from its own thread; closed (drained) after the server stops. {@code null} with --quiet. */
     private final AccessLog accessLog;
     private final DevMode dev;
 
     private FileServer(Server server, String description, String url, String secureUrl, String certificateNote,
-            String http3Line, DevMode dev, AccessLog accessLog) {
+            String http3Line, DevMode dev, AccessLog accessLog, StatusPage status) {
         this.http3Line = http3Line;
+        this.status = status;
+        this.statusLine = status == null ? null : "Status page: " + url.substring(0, url.length() - 1) + StatusPage.PATH;
         this.dev = dev;
         this.accessLog = accessLog;
         this.server = server;
@@ -110,6 +119,13 @@ final class FileServer implements AutoCloseable {
         }
         int httpsPort = options.https() == null ? -1 : options.https().port();
         boolean http3 = tls != null && options.http3();
+        // The page reads the server's metrics once it is bound; a request before that sees none yet.
+        AtomicReference<Server> bound = new AtomicReference<>();
+        StatusPage status = !options.dev().status() ? null : StatusPage.builder(() -> bound.get() == null
+                ? new MetricsSnapshot(Instant.now(), List.of()) : bound.get().metrics().snapshot()).build();
+        if (status != null) {
+            handler = handler.with(status);
+        }
         // Started once nothing but binding can fail, so a failed start leaves no writer thread behind.
         AccessLog accessLog = options.quiet() ? null : AccessLog.to(log);
         if (accessLog != null) {
@@ -124,6 +140,7 @@ final class FileServer implements AutoCloseable {
             }
             throw e;
         }
+        bound.set(server);
         try {
             devMode.start(dropCache);
         } catch (IOException | RuntimeException e) {
@@ -138,7 +155,7 @@ final class FileServer implements AutoCloseable {
         String secureUrl = tls == null ? null : "https://" + host + ":" + server.securePort() + "/";
         String http3Line = http3 ? "HTTP/3 on UDP port " + server.securePort()
                 + " (QUIC; HTTPS responses advertise it with Alt-Svc)" : null;
-        return new FileServer(server, description, url, secureUrl, note, http3Line, devMode, accessLog);
+        return new FileServer(server, description, url, secureUrl, note, http3Line, devMode, accessLog, status);
     }
 
     private static DevCertificate devCertificate(Path dir) throws CannotStart {
@@ -308,6 +325,9 @@ final class FileServer implements AutoCloseable {
         if (certificateNote != null) {
             lines.add(certificateNote);
         }
+        if (statusLine != null) {
+            lines.add(statusLine);
+        }
         return lines;
     }
 
@@ -340,10 +360,11 @@ final class FileServer implements AutoCloseable {
 
     /**
      * Stops gracefully; true when every in-flight request finished before the deadline. The
-     * live-reload streams, which would never finish, are ended first.
+     * live-reload and status streams, which would never finish, are ended first.
      */
     boolean stop(Duration timeout) {
         dev.close();
+        closeStatus();
         boolean drained = server.stop(timeout);
         closeAccessLog();
         return drained;
@@ -352,8 +373,15 @@ final class FileServer implements AutoCloseable {
     @Override
     public void close() {
         dev.close();
+        closeStatus();
         server.close();
         closeAccessLog();
+    }
+
+    private void closeStatus() {
+        if (status != null) {
+            status.close();
+        }
     }
 
     /** Writes out the lines still queued, so they come before whatever is printed after the stop. */
