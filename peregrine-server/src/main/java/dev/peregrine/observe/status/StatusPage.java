@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -53,6 +54,7 @@ public final class StatusPage implements Filter, AutoCloseable {
     private final Duration maxStreamLength;
     /** Counted down by {@link #close()}: streams wait on it between samples, so closing wakes them. */
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final AtomicInteger openStreams = new AtomicInteger();
 
     private StatusPage(Builder b) {
         this.metrics = b.metrics;
@@ -153,6 +155,11 @@ public final class StatusPage implements Filter, AutoCloseable {
         closed.countDown();
     }
 
+    /** Event streams open right now: one per page being watched. */
+    public int openStreams() {
+        return openStreams.get();
+    }
+
     private boolean allowed(Request request) {
         if (request.remoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
                 && inet.getAddress().isLoopbackAddress()) {
@@ -178,6 +185,7 @@ public final class StatusPage implements Filter, AutoCloseable {
             response.send(new byte[0]);
             return;
         }
+        openStreams.incrementAndGet();
         try {
             OutputStream out = response.body();
             out.write("retry: 1000\n\n".getBytes(StandardCharsets.UTF_8));
@@ -193,6 +201,8 @@ public final class StatusPage implements Filter, AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             // the page went away: nothing to answer
+        } finally {
+            openStreams.decrementAndGet();
         }
     }
 

@@ -147,10 +147,17 @@ function show(s) {
 function connect() {
   const token = new URLSearchParams(location.search).get("token");
   const events = new EventSource("/.peregrine/status/events" + (token ? "?token=" + encodeURIComponent(token) : ""));
-  events.onmessage = (m) => show(JSON.parse(m.data));
+  let last = null;
+  events.onmessage = (m) => {
+    const sample = JSON.parse(m.data);
+    last = new Date(sample.time).toLocaleTimeString();
+    show(sample);
+  };
   events.onerror = () => {
-    $("state").textContent = "reconnecting…";
-    $("state").className = "state lost";
+    // CLOSED: the server answered 204 (its page was closed, e.g. while stopping); else the browser retries.
+    const closed = events.readyState === EventSource.CLOSED;
+    $("state").textContent = (closed ? "stopped" : "reconnecting…") + (last ? " · last sample " + last : "");
+    $("state").className = "state " + (closed ? "stopped" : "lost");
   };
 }
 
