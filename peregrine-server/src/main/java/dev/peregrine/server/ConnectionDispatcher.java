@@ -1,5 +1,6 @@
 package dev.peregrine.server;
 
+import dev.peregrine.server.internal.ProtocolConnection;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;

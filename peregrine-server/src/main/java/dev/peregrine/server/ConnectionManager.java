@@ -1,5 +1,6 @@
 package dev.peregrine.server;
 
+import dev.peregrine.server.internal.ProtocolConnection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,7 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Tracks live connections by id: the count and its limit, the heartbeat's walk, and the two
  * shutdown verbs, close all gracefully and abort all.
  */
-public final class ConnectionManager {
+final class ConnectionManager {
 
     private final ConcurrentHashMap<Long, ProtocolConnection> live = new ConcurrentHashMap<>();
     private final int maxConnections;

@@ -1,5 +1,8 @@
 package dev.peregrine.server;
 
+import dev.peregrine.server.internal.ConnectionSelector;
+import dev.peregrine.server.internal.ProtocolSelection;
+import dev.peregrine.server.internal.ServerContext;
 import dev.peregrine.transport.Connection;
 import java.io.IOException;
 import java.nio.ByteBuffer;

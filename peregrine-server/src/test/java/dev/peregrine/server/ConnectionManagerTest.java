@@ -1,5 +1,6 @@
 package dev.peregrine.server;
 
+import dev.peregrine.server.internal.ProtocolConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.atomic.AtomicInteger;

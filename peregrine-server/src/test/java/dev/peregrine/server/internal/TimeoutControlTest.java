@@ -1,4 +1,4 @@
-package dev.peregrine.server;
+package dev.peregrine.server.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

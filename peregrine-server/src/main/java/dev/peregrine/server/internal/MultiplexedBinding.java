@@ -1,4 +1,4 @@
-package dev.peregrine.server;
+package dev.peregrine.server.internal;
 
 import dev.peregrine.transport.MultiplexedConnection;
 import dev.peregrine.transport.MultiplexedListener;

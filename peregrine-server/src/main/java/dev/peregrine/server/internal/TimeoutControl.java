@@ -1,4 +1,4 @@
-package dev.peregrine.server;
+package dev.peregrine.server.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

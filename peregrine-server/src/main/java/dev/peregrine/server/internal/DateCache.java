@@ -1,4 +1,4 @@
-package dev.peregrine.server;
+package dev.peregrine.server.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.peregrine.server;
+package dev.peregrine.server.internal;
 
 /**
  * What the server asks of a protocol connection (HTTP/1.1, HTTP/2, HTTP/3), whatever it speaks.

@@ -1,5 +1,6 @@
-package dev.peregrine.server;
+package dev.peregrine.server.internal;
 
+import dev.peregrine.server.ServerOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,7 +20,7 @@ public final class ProtocolSelection {
     private final List<String> alpnIds;
     private final ServerOptions options;
 
-    ProtocolSelection(List<ConnectionSelector> selectors, ServerOptions options) {
+    public ProtocolSelection(List<ConnectionSelector> selectors, ServerOptions options) {
         if (selectors.isEmpty()) {
             throw new IllegalArgumentException("at least one protocol must be installed");
         }
@@ -57,7 +58,7 @@ public final class ProtocolSelection {
     }
 
     /** HTTP/2 first, then HTTP/1.1 as the fallback: the protocols this module ships, found by ServiceLoader. */
-    static List<ConnectionSelector> installed() {
+    public static List<ConnectionSelector> installed() {
         List<ConnectionSelector> found = new ArrayList<>();
         for (ConnectionSelector c : ServiceLoader.load(ConnectionSelector.class, ConnectionSelector.class.getClassLoader())) {
             found.add(c);
@@ -80,7 +81,7 @@ public final class ProtocolSelection {
      * The ALPN list a TLS listener offers: {@code configured} minus ids of protocols switched
      * off by the options. An id that no installed protocol knows is a configuration error.
      */
-    List<String> effectiveAlpn(List<String> configured) {
+    public List<String> effectiveAlpn(List<String> configured) {
         List<String> known = new ArrayList<>();
         for (ConnectionSelector c : selectors) {
             known.addAll(c.alpnIds());

@@ -1,5 +1,8 @@
-package dev.peregrine.server;
+package dev.peregrine.server.internal;
 
+import dev.peregrine.server.Http2Options;
+import dev.peregrine.server.Server;
+import dev.peregrine.server.ServerOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
-package dev.peregrine.server;
+package dev.peregrine.server.internal;
 
+import dev.peregrine.server.ServerOptions;
 import dev.peregrine.transport.Connection;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.peregrine.server;
+package dev.peregrine.server.internal;
 
 /**
  * The heartbeat's clock for arming deadlines: one volatile read instead of a clock call per
@@ -29,7 +29,7 @@ public final class CoarseClock {
         return t == UNSET ? System.nanoTime() : t + intervalNanos;
     }
 
-    void advance(long nowNanos) {
+    public void advance(long nowNanos) {
         tick = nowNanos;
     }
 }

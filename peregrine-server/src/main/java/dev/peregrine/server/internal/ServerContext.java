@@ -1,6 +1,8 @@
-package dev.peregrine.server;
+package dev.peregrine.server.internal;
 
 import dev.peregrine.api.Handler;
+import dev.peregrine.server.ServerMetrics;
+import dev.peregrine.server.ServerOptions;
 
 /**
  * What every connection of one server shares (Kestrel's ServiceContext): options, the
@@ -14,7 +16,7 @@ public record ServerContext(
         DateCache dateCache,
         BufferPool readBuffers,
         ServerMetrics metrics,
-        IdleParker idleParker,
+        ConnectionParker idleParker,
         CoarseClock clock,
         ProtocolSelection protocols,
         String altSvc) {

@@ -1,6 +1,6 @@
-package dev.peregrine.testkit;
+package dev.peregrine.transport;
 
-import dev.peregrine.transport.Connection;
+import dev.peregrine.testkit.BytePipe;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -174,6 +174,14 @@ public final class InMemoryConnection implements Connection {
     }
 
     /** Whether the server closed its side (after draining what it wrote). */
+    /**
+     * Waits until the server side is blocked reading with no input pending: a connection that
+     * answered everything and waits for its next request. False if it did not within the time.
+     */
+    public boolean awaitServerWaitingForInput(long timeoutMillis) throws InterruptedException {
+        return toServer.awaitReaderWaiting(timeoutMillis);
+    }
+
     public boolean serverClosed() {
         return toClient.isEof();
     }
