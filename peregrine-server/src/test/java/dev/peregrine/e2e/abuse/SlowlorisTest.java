@@ -23,6 +23,9 @@ class SlowlorisTest {
     private static final byte[] HEAD = ("GET /slow HTTP/1.1\r\nHost: t\r\nX-Pad: " + "a".repeat(200))
             .getBytes(StandardCharsets.ISO_8859_1);
 
+    /** The HTTP/2 connection preface (RFC 9113 §3.4): while it is incomplete no protocol is chosen yet. */
+    private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+
     private Server server;
 
     @AfterEach
@@ -67,6 +70,38 @@ class SlowlorisTest {
         assertThat(server.metrics().badRequests()).isEqualTo(ATTACKERS);
         assertThat(server.metrics().requests()).as("only the legitimate client's requests reached the handler")
                 .isEqualTo(legit.completed());
+        Abuse.awaitCondition(() -> server.metrics().activeConnections() == 0, Abuse.FIRE,
+                () -> "every connection to be unregistered: " + server.metrics());
+    }
+
+    @Test
+    void aPrefaceTrickledOneByteASecondIsCutAtTheHeadersDeadlineToo() throws Exception {
+        // Before a protocol is chosen the server only sniffs; a client that has begun sending must
+        // still be held to the request-headers deadline, not the far longer keep-alive one.
+        int attackers = 200;
+        Abuse.assumeFileDescriptors(2L * attackers + 200);
+        server = Abuse.start((req, res) -> res.send("ok " + req.path()),
+                Abuse.lenient().requestHeadersTimeout(Duration.ofSeconds(2)).build());
+        LegitClient legit = new LegitClient("keep-alive client", server.port(), Duration.ofMillis(20), (c, n) -> {
+            RawResponse r = c.request("GET /legit/" + n + " HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.bodyText()).isEqualTo("ok /legit/" + n);
+        });
+        try (legit; Herd herd = Herd.connect(server.port(), attackers, 0, true, i -> new byte[] {PREFACE[0]})) {
+            long deadline = System.nanoTime() + Abuse.FIRE.toNanos();
+            for (int sent = 1; herd.open() > 0 && System.nanoTime() - deadline < 0 && sent < PREFACE.length - 1; sent++) {
+                herd.pump(1000);
+                int next = sent;
+                herd.sendToOpen(i -> new byte[] {PREFACE[next]});
+            }
+            herd.pump(Math.max(0, (deadline - System.nanoTime()) / 1_000_000L));
+            assertThat(herd.open()).as("attackers still open: %s", herd.openOnes()).isZero();
+            for (Herd.Member m : herd.members()) {
+                assertThat(m.received).as("%s: no protocol was chosen, so nothing is answered", m).isZero();
+            }
+            legit.awaitProgress(5, Abuse.FIRE);
+        }
+        assertThat(server.metrics().timedOutConnections()).isEqualTo(attackers);
         Abuse.awaitCondition(() -> server.metrics().activeConnections() == 0, Abuse.FIRE,
                 () -> "every connection to be unregistered: " + server.metrics());
     }
