@@ -4,15 +4,19 @@
  *
  * <p>Exported to everyone: the handler API ({@code api}), the server and its options
  * ({@code server}), TLS configuration ({@code tls}), the file server ({@code files}), access logs
- * and metrics ({@code observe}) and the transport contracts ({@code transport}). The protocol
+ * metrics and JFR events ({@code observe}, {@code observe.metrics}, {@code observe.events}) and the transport contracts ({@code transport}). The protocol
  * implementations ({@code http1}, {@code http2}, {@code hpack}), the protocol-neutral exchange
  * and the connection internals stay hidden; the few that Peregrine's own HTTP/3 module builds on
  * are exported to it alone.
  */
 module dev.peregrine.server {
+    requires jdk.jfr;
+
     exports dev.peregrine.api;
     exports dev.peregrine.files;
     exports dev.peregrine.observe;
+    exports dev.peregrine.observe.events;
+    exports dev.peregrine.observe.metrics;
     exports dev.peregrine.server;
     exports dev.peregrine.tls;
     exports dev.peregrine.transport;

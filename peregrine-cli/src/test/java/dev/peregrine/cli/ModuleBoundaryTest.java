@@ -103,7 +103,8 @@ class ModuleBoundaryTest {
     void theProtocolInternalsAreNotExported(@TempDir Path dir) throws IOException {
         for (String internal : List.of("dev.peregrine.http1.Http1Connection", "dev.peregrine.http2.Http2Connection",
                 "dev.peregrine.hpack.HpackDecoder", "dev.peregrine.exchange.ExchangeResponse",
-                "dev.peregrine.server.internal.ServerContext", "dev.peregrine.qpack.QpackDecoder",
+                "dev.peregrine.server.internal.ServerContext", "dev.peregrine.server.internal.ConnectionMetrics",
+                "dev.peregrine.qpack.QpackDecoder",
                 "dev.peregrine.http3.frame.FrameWriter")) {
             Path attempt = Files.createDirectories(dir.resolve(internal));
             String errors = compile(attempt, APP_MODULE, "package demo.app;\n\nimport " + internal
@@ -137,6 +138,7 @@ class ModuleBoundaryTest {
         ModuleDescriptor server = graph.findModule("dev.peregrine.server").orElseThrow().reference().descriptor();
         assertThat(server.exports()).filteredOn(e -> !e.isQualified()).extracting(ModuleDescriptor.Exports::source)
                 .containsExactlyInAnyOrder("dev.peregrine.api", "dev.peregrine.files", "dev.peregrine.observe",
+                        "dev.peregrine.observe.events", "dev.peregrine.observe.metrics",
                         "dev.peregrine.server", "dev.peregrine.tls", "dev.peregrine.transport");
         assertThat(server.provides()).extracting(ModuleDescriptor.Provides::service)
                 .containsExactly("dev.peregrine.server.internal.ConnectionSelector");

@@ -61,6 +61,11 @@ final class Http3Body extends StreamBody {
     }
 
     @Override
+    public long bytesRead() {
+        return received;
+    }
+
+    @Override
     public void maxBodySize(long bytes) {
         if (started) {
             throw new IllegalStateException("the body is already being read");

@@ -1,5 +1,6 @@
 package dev.peregrine.http3;
 
+import dev.peregrine.api.Protocol;
 import dev.peregrine.http3.frame.FrameBuffer;
 import dev.peregrine.http3.frame.FrameWriter;
 import dev.peregrine.http3.frame.Http3ErrorCode;
@@ -64,6 +65,7 @@ public final class Http3Connection implements ProtocolConnection {
                 options.maxFieldSectionSize(), this::sendDecoderInstructions);
         this.heads = new ResponseHeadEncoder(qpackEncoder, context.dateCache());
         this.peerStreams = new PeerStreams(this);
+        context.connection().protocol(Protocol.HTTP_3);
     }
 
     @Override
@@ -137,6 +139,7 @@ public final class Http3Connection implements ProtocolConnection {
         } finally {
             lock.unlock();
         }
+        context.connection().streamOpened();
         try {
             threads.newThread(new Http3RequestStream(this, s, context, options)).start();
         } catch (RuntimeException | OutOfMemoryError e) {
@@ -206,6 +209,7 @@ public final class Http3Connection implements ProtocolConnection {
         if (c == null) {
             return; // not started: closing is all there is to do
         }
+        context.connection().goAway(streamId, Http3ErrorCode.H3_NO_ERROR.code(), true, "graceful stop");
         FrameBuffer b = new FrameBuffer(16);
         FrameWriter.goAway(streamId, b);
         try {
@@ -229,7 +233,7 @@ public final class Http3Connection implements ProtocolConnection {
             return;
         }
         closed = true;
-        context.metrics().protocolError();
+        context.connection().protocolError(code);
         LOG.log(System.Logger.Level.DEBUG, () -> this + ": connection error " + Http3ErrorCode.name(code) + ": " + why);
         transport.close(code, why.length() > 100 ? why.substring(0, 100) : why);
     }

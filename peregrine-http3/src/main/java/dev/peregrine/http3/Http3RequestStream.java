@@ -58,7 +58,7 @@ final class Http3RequestStream implements Runnable, Http3Body.Events {
             fail(e);
         } catch (StreamAbortedException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> this + ": client reset the stream: " + e.getMessage());
-            abandon(Http3ErrorCode.H3_REQUEST_CANCELLED.code());
+            abandon(Http3ErrorCode.H3_REQUEST_CANCELLED.code(), true);
         } catch (QpackException e) {
             connection.connectionError(e.errorCode(), "stream " + stream.id() + ": " + e.getMessage());
         } catch (IOException e) {
@@ -83,7 +83,7 @@ final class Http3RequestStream implements Runnable, Http3Body.Events {
         }
         String malformed = reject == 0 ? fields.finish() : null;
         if (malformed != null) {
-            context.metrics().badRequest();
+            context.connection().badRequest(Protocol.HTTP_3, 400, malformed);
             throw new Http3StreamException(Http3ErrorCode.H3_MESSAGE_ERROR, malformed);
         }
         String method = fields.method() == null ? "GET" : fields.method();
@@ -100,7 +100,7 @@ final class Http3RequestStream implements Runnable, Http3Body.Events {
         expectContinue = expect != null && expect.equalsIgnoreCase("100-continue");
         boolean complete;
         try {
-            complete = StreamExchange.serve(context.handler(), context.metrics(), request, response, reject,
+            complete = StreamExchange.serve(context.handler(), context.connection(), request, response, reject,
                     this::streamGone, this);
         } catch (VirtualMachineError fatal) {
             connection.abort();
@@ -188,12 +188,16 @@ final class Http3RequestStream implements Runnable, Http3Body.Events {
             return;
         }
         LOG.log(System.Logger.Level.DEBUG, () -> this + ": " + e.getMessage());
-        context.metrics().protocolError();
+        context.connection().protocolError(e.code());
         abandon(e.code());
     }
 
     /** Resets our side and stops the client's: the stream is over. */
     private void abandon(long code) {
+        abandon(code, false);
+    }
+
+    private void abandon(long code, boolean byClient) {
         if (abandoned) {
             return;
         }
@@ -201,7 +205,7 @@ final class Http3RequestStream implements Runnable, Http3Body.Events {
         if (output != null) {
             output.dead = true;
         }
-        context.metrics().streamReset();
+        context.connection().streamReset(stream.id(), code, byClient);
         connection.qpackDecoder().streamCancelled(stream.id());
         stream.reset(code);
         stream.stopSending(code);

@@ -106,6 +106,7 @@ final class PeerStreams {
                     long goAway = in.idPayload();
                     control.onGoAway(goAway); // ids only decrease (§5.2)
                     peerGoAwayId = goAway; // we never push, so nothing else to do
+                    connection.context().connection().goAway(goAway, Http3ErrorCode.H3_NO_ERROR.code(), false, null);
                 }
                 case MAX_PUSH_ID -> control.onMaxPushId(in.idPayload());
                 case CANCEL_PUSH -> control.onCancelPush(in.idPayload());

@@ -33,4 +33,6 @@ public class ForwardingRequest implements Request {
     @Override public TlsSession tls() { return delegate.tls(); }
     @Override public SocketAddress localAddress() { return delegate.localAddress(); }
     @Override public SocketAddress remoteAddress() { return delegate.remoteAddress(); }
+    @Override public RouteTemplate route() { return delegate.route(); }
+    @Override public void routeMatched(RouteTemplate route) { delegate.routeMatched(route); }
 }

@@ -103,4 +103,18 @@ public interface Request {
     SocketAddress localAddress();
 
     SocketAddress remoteAddress();
+
+    /**
+     * The route template a {@link Router} matched for this request (OpenTelemetry's
+     * {@code http.route}), or {@code null} when none did (yet).
+     */
+    default RouteTemplate route() {
+        return null;
+    }
+
+    /**
+     * Called by a {@link Router} when one of its routes matched, before that route's handler
+     * runs; the server records it with the request's metrics and events. Wrappers forward it.
+     */
+    default void routeMatched(RouteTemplate route) {}
 }

@@ -27,7 +27,7 @@ import java.util.Set;
 public final class Router implements Handler {
 
     /** A route with its pattern pre-split: segment texts, and for each whether it is literal, a parameter or the rest. */
-    private record Route(String method, String[] segments, byte[] kinds, Handler handler) {
+    private record Route(String method, String[] segments, byte[] kinds, Handler handler, RouteTemplate template) {
         static Route of(String method, String pattern, Handler handler) {
             String[] raw = split(pattern);
             String[] segments = new String[raw.length];
@@ -48,7 +48,7 @@ public final class Router implements Handler {
                     segments[i] = seg;
                 }
             }
-            return new Route(method, segments, kinds, handler);
+            return new Route(method, segments, kinds, handler, RouteTemplate.of(pattern));
         }
     }
 
@@ -101,6 +101,7 @@ public final class Router implements Handler {
             }
             Map<String, String> params = match(route, path);
             if (params != null) {
+                request.routeMatched(route.template);
                 route.handler.handle(params.isEmpty() ? request : new RoutedRequest(request, params), response);
                 return true;
             }

@@ -142,6 +142,11 @@ public final class ExchangeResponse implements Response {
         return upgraded;
     }
 
+    /** Body bytes that went (or are queued) to the wire: none before the head, none for HEAD, 204, 304. */
+    public long bodyBytesSent() {
+        return committed && !bodySuppressed ? written : 0;
+    }
+
     /** Bytes of body the handler has written so far. */
     public long bodyBytesWritten() {
         return written;

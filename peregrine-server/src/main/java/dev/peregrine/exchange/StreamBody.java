@@ -13,6 +13,9 @@ public abstract class StreamBody extends InputStream {
     /** The trailer fields, once the body has been read to its end; null when there were none (yet). */
     public abstract Headers trailers();
 
+    /** Body bytes the handler read so far (DATA payload, framing excluded). */
+    public abstract long bytesRead();
+
     /** Changes the body limit (413 past it) before the first read; see {@code Request.maxBodySize}. */
     public abstract void maxBodySize(long bytes);
 

@@ -2,8 +2,8 @@ package dev.peregrine.exchange;
 
 import dev.peregrine.api.BadRequestException;
 import dev.peregrine.api.Handler;
-import dev.peregrine.api.Request;
-import dev.peregrine.server.ServerMetrics;
+import dev.peregrine.server.internal.ConnectionMetrics;
+import dev.peregrine.server.internal.RequestError;
 import java.io.IOException;
 import java.util.function.BooleanSupplier;
 
@@ -12,7 +12,8 @@ import java.util.function.BooleanSupplier;
  * response whatever happened, so that what a failure becomes is decided once: a handler that
  * throws before the head is out gets a 500 (or the status of its {@link BadRequestException});
  * after the head, or when an answer fails, the caller resets the stream, the only way left to
- * tell the client the response is broken (RFC 9113 §8.1, RFC 9114 §4.1.1).
+ * tell the client the response is broken (RFC 9113 §8.1, RFC 9114 §4.1.1). The request's
+ * metrics and events are recorded here, once for both protocols.
  */
 public final class StreamExchange {
 
@@ -26,18 +27,19 @@ public final class StreamExchange {
      * {@link VirtualMachineError} from the handler is rethrown after its 500 was attempted: the
      * caller should abort the connection.
      *
+     * @param metrics the connection's metrics context
      * @param rejectStatus non-zero to answer with this status instead of running the handler (431)
      * @param streamGone whether the client already reset the stream (nothing can be sent)
      * @param name the stream, for log lines (its {@code toString()} is called only when one is written)
      */
-    public static boolean serve(Handler handler, ServerMetrics metrics, Request request, ExchangeResponse response,
-            int rejectStatus, BooleanSupplier streamGone, Object name) {
-        metrics.requestHandled();
+    public static boolean serve(Handler handler, ConnectionMetrics metrics, StreamRequest request,
+            ExchangeResponse response, int rejectStatus, BooleanSupplier streamGone, Object name) {
+        long started = metrics.requestStarted(request);
         boolean complete = false;
         Throwable failure = null;
         try {
             if (rejectStatus != 0) {
-                metrics.badRequest();
+                metrics.badRequest(request.protocol(), rejectStatus, reason(rejectStatus));
                 response.sendError(rejectStatus, reason(rejectStatus));
             } else {
                 handler.handle(request, response);
@@ -46,19 +48,28 @@ public final class StreamExchange {
         } catch (Throwable t) {
             failure = t;
         }
+        RequestError error = RequestError.NONE;
         if (failure != null) {
             complete = answerFailure(failure, metrics, request, response, streamGone, name);
+            if (!complete) {
+                error = RequestError.HANDLER_EXCEPTION;
+            } else if (!response.isFinished()) {
+                error = RequestError.ABORTED; // the client reset the stream
+            }
         } else if (!complete) {
+            error = RequestError.RESPONSE_INCOMPLETE;
             LOG.log(System.Logger.Level.WARNING, name + ": response to " + request
                     + " ended before its content-length; resetting it");
         }
+        metrics.requestEnded(started, request, response.isCommitted() ? response.status() : 0,
+                request.bodyBytesRead(), response.bodyBytesSent(), error);
         if (failure instanceof VirtualMachineError fatal) {
             throw fatal;
         }
         return complete;
     }
 
-    private static boolean answerFailure(Throwable t, ServerMetrics metrics, Request request,
+    private static boolean answerFailure(Throwable t, ConnectionMetrics metrics, StreamRequest request,
             ExchangeResponse response, BooleanSupplier streamGone, Object name) {
         if (streamGone.getAsBoolean()) {
             LOG.log(System.Logger.Level.DEBUG, () -> name + ": client gone during " + request + ": " + t);
@@ -66,7 +77,7 @@ public final class StreamExchange {
         }
         int status = 500;
         if (t instanceof BadRequestException bad) {
-            metrics.badRequest();
+            metrics.badRequest(request.protocol(), bad.status(), bad.getMessage());
             LOG.log(System.Logger.Level.DEBUG, () -> name + ": bad request body: " + bad.getMessage());
             status = bad.status();
         } else {

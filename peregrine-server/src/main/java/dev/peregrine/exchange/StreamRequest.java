@@ -3,6 +3,7 @@ package dev.peregrine.exchange;
 import dev.peregrine.api.Headers;
 import dev.peregrine.api.Protocol;
 import dev.peregrine.api.Request;
+import dev.peregrine.api.RouteTemplate;
 import dev.peregrine.api.TlsSession;
 import java.io.InputStream;
 import java.net.SocketAddress;
@@ -23,6 +24,7 @@ public final class StreamRequest implements Request {
     private String path;
     private String query;
     private Headers emptyTrailers;
+    private RouteTemplate route;
 
     public StreamRequest(RequestFields fields, StreamBody body, Protocol protocol, TlsSession tls,
             SocketAddress local, SocketAddress remote) {
@@ -132,6 +134,21 @@ public final class StreamRequest implements Request {
     @Override
     public SocketAddress remoteAddress() {
         return remote;
+    }
+
+    @Override
+    public RouteTemplate route() {
+        return route;
+    }
+
+    @Override
+    public void routeMatched(RouteTemplate route) {
+        this.route = route;
+    }
+
+    /** Body bytes the handler read so far. */
+    public long bodyBytesRead() {
+        return body.bytesRead();
     }
 
     @Override

@@ -2,14 +2,18 @@ package dev.peregrine.http1;
 
 import dev.peregrine.api.BadRequestException;
 import dev.peregrine.api.Headers;
+import dev.peregrine.api.Protocol;
 import dev.peregrine.api.Upgraded;
 import dev.peregrine.exchange.ExchangeResponse;
 import dev.peregrine.exchange.WriteBuffer;
+import dev.peregrine.server.internal.ConnectionMetrics;
 import dev.peregrine.server.internal.ConnectionSelector;
 import dev.peregrine.server.internal.ProtocolConnection;
+import dev.peregrine.server.internal.RequestError;
 import dev.peregrine.server.internal.ServerContext;
 import dev.peregrine.server.ServerOptions;
 import dev.peregrine.server.internal.TimeoutControl;
+import dev.peregrine.server.TimeoutKind;
 import dev.peregrine.server.internal.UpgradeRequest;
 import dev.peregrine.transport.Connection;
 import java.io.EOFException;
@@ -99,6 +103,8 @@ public final class Http1Connection implements ProtocolConnection {
     /** Set when the connection idled past the park delay and goes to the idle parker thread-less. */
     private boolean parked;
     private long idleDeadlineNanos;
+    /** What the metrics context returned when the current exchange began; 0 once it was recorded. */
+    private long exchangeStarted;
 
     public Http1Connection(long id, Connection transport, ServerContext context) {
         this(id, transport, context, null, 0);
@@ -138,6 +144,7 @@ public final class Http1Connection implements ProtocolConnection {
         if (transport.tls() != null) {
             response.advertiseAltSvc(context.altSvc()); // HTTP/3 on the same port (RFC 7838 §3)
         }
+        context.connection().protocol(Protocol.HTTP_1_1);
     }
 
     Connection transport() {
@@ -251,8 +258,25 @@ public final class Http1Connection implements ProtocolConnection {
         if (!body.hasBody() && !head10 && !stopRequested && switchedProtocols()) {
             return false;
         }
-        context.metrics().requestHandled();
+        exchangeStarted = context.connection().requestStarted(request);
+        try {
+            return runHandler();
+        } finally {
+            endExchange(RequestError.ABORTED); // only when something was thrown: the connection goes
+        }
+    }
 
+    /** Records the exchange's metrics and events, once, when its outcome is known. */
+    private void endExchange(RequestError error) {
+        long started = exchangeStarted;
+        if (started != 0) {
+            exchangeStarted = 0;
+            context.connection().requestEnded(started, request, response.isCommitted() ? response.status() : 0,
+                    request.bodyBytesRead(), response.bodyBytesSent(), error);
+        }
+    }
+
+    private boolean runHandler() throws IOException {
         boolean complete = false;
         Throwable failure = null;
         try {
@@ -269,11 +293,15 @@ public final class Http1Connection implements ProtocolConnection {
             // was sent, close, and let the error reach the thread's handler instead of serving on.
             state.disableKeepAlive();
             handleFailure(fatal);
+            endExchange(RequestError.HANDLER_EXCEPTION);
             flush();
             throw fatal;
         }
         if (failure != null) {
-            if (!handleFailure(failure)) {
+            boolean answered = handleFailure(failure);
+            endExchange(writes.transportFailed() ? RequestError.ABORTED
+                    : response.isFinished() ? RequestError.NONE : RequestError.HANDLER_EXCEPTION);
+            if (!answered) {
                 return false;
             }
             complete = true;
@@ -284,11 +312,13 @@ public final class Http1Connection implements ProtocolConnection {
             return false;
         }
         if (!complete) {
+            endExchange(RequestError.RESPONSE_INCOMPLETE);
             LOG.log(System.Logger.Level.WARNING, "connection " + id + ": response to " + request
                     + " ended before its Content-Length; aborting so the client sees it incomplete");
             return false;
         }
         finishRequestBody();
+        endExchange(RequestError.NONE);
         if (state.isReadingBody() || body.failure() != null) {
             state.disableKeepAlive();
             flush();
@@ -353,7 +383,7 @@ public final class Http1Connection implements ProtocolConnection {
     /** A handler threw: answer if nothing was sent, else abort. False when the connection must go. */
     private boolean handleFailure(Throwable t) throws IOException {
         if (t instanceof BadRequestException bad && body.failure() == bad) {
-            context.metrics().badRequest();
+            context.connection().badRequest(request.protocol(), bad.status(), bad.getMessage());
             LOG.log(System.Logger.Level.DEBUG, () -> "connection " + id + ": bad request body: " + bad.getMessage());
             if (!response.isCommitted()) {
                 state.disableKeepAlive();
@@ -367,7 +397,7 @@ public final class Http1Connection implements ProtocolConnection {
             LOG.log(System.Logger.Level.DEBUG, () -> "connection " + id + ": client gone during " + request + ": " + t);
             return false;
         }
-        context.metrics().handlerError();
+        context.connection().handlerError();
         LOG.log(System.Logger.Level.ERROR, "handler failed for " + request + " on connection " + id, t);
         if (response.isCommitted()) {
             return false; // the head is out: only an abort tells the client the response is broken
@@ -399,7 +429,7 @@ public final class Http1Connection implements ProtocolConnection {
     }
 
     private void rejectHead(int status, String reason) throws IOException {
-        context.metrics().badRequest();
+        context.connection().badRequest(Protocol.HTTP_1_1, status, reason);
         LOG.log(System.Logger.Level.DEBUG, () -> "connection " + id + ": " + status + " " + reason);
         state.headRead(false, false);
         response.reset(false, false);
@@ -424,11 +454,16 @@ public final class Http1Connection implements ProtocolConnection {
     private void runUpgrade(Upgraded upgraded) throws IOException {
         response.finish();
         flush();
+        endExchange(RequestError.NONE); // the 101 exchange is over; the upgraded protocol is not a request
         timeouts.disarm();
+        ConnectionMetrics metrics = context.connection();
+        metrics.upgradeStarted();
         try {
             upgraded.run(new UpgradedStreams.Input(this), new UpgradedStreams.Output(transport));
         } catch (Exception e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "connection " + id + ": upgraded protocol ended: " + e);
+        } finally {
+            metrics.upgradeEnded();
         }
     }
 
@@ -715,8 +750,9 @@ public final class Http1Connection implements ProtocolConnection {
             return;
         }
         timedOut = reason;
-        context.metrics().timedOut();
-        LOG.log(System.Logger.Level.DEBUG, () -> "connection " + id + ": " + reason + " timeout");
+        TimeoutKind kind = TimeoutKind.of(reason);
+        context.connection().timedOut(kind);
+        LOG.log(System.Logger.Level.DEBUG, () -> "connection " + id + ": " + kind.label() + " timeout");
         switch (reason) {
             // Busy when it fired (a flush blocked)? readMore sees timedOut before it waits again.
             case KEEP_ALIVE -> closeIfIdle();

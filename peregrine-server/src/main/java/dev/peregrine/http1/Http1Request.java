@@ -3,6 +3,7 @@ package dev.peregrine.http1;
 import dev.peregrine.api.Headers;
 import dev.peregrine.api.Protocol;
 import dev.peregrine.api.Request;
+import dev.peregrine.api.RouteTemplate;
 import dev.peregrine.api.TlsSession;
 import java.io.InputStream;
 import java.net.SocketAddress;
@@ -20,6 +21,7 @@ final class Http1Request implements Request {
     private String query;
     private boolean split;
     private Headers trailers;
+    private RouteTemplate route;
 
     Http1Request(Http1Connection connection, RequestHead head, RequestBodyStream body) {
         this.connection = connection;
@@ -33,6 +35,22 @@ final class Http1Request implements Request {
         query = null;
         split = false;
         trailers = null;
+        route = null;
+    }
+
+    @Override
+    public RouteTemplate route() {
+        return route;
+    }
+
+    @Override
+    public void routeMatched(RouteTemplate route) {
+        this.route = route;
+    }
+
+    /** Body bytes the handler read so far. */
+    long bodyBytesRead() {
+        return body.bytesRead();
     }
 
     void trailers(Headers received) {

@@ -56,6 +56,11 @@ final class RequestBodyStream extends InputStream {
         maxBytes = bytes;
     }
 
+    /** Body bytes read so far (by the handler, or drained), framing excluded. */
+    long bytesRead() {
+        return total;
+    }
+
     boolean hasBody() {
         return mode != Mode.NONE;
     }

@@ -1,5 +1,6 @@
 package dev.peregrine.http2;
 
+import dev.peregrine.api.Protocol;
 import dev.peregrine.exchange.RequestFields;
 import dev.peregrine.hpack.HpackDecoder;
 import dev.peregrine.http2.frame.FrameListener;
@@ -12,6 +13,7 @@ import dev.peregrine.http2.frame.Http2StreamException;
 import dev.peregrine.server.Http2Options;
 import dev.peregrine.server.internal.ProtocolConnection;
 import dev.peregrine.server.internal.ServerContext;
+import dev.peregrine.server.TimeoutKind;
 import dev.peregrine.server.internal.UpgradeRequest;
 import dev.peregrine.transport.Connection;
 import java.io.IOException;
@@ -43,7 +45,6 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
     private static final long SHUTDOWN_PING = 0x70657265_6772696EL;
     /** A client is given this long to close after our final GOAWAY (or to ACK the stop PING). */
     private static final long CLOSE_GRACE_NANOS = 2_000_000_000L;
-    /** Bytes a waiting connection reads into; frames that do not fit borrow a full-size buffer. */
     /** Recently reset streams whose in-flight frames are ignored (§5.4.2), not answered. */
     private static final int RECENT_RESETS = 64;
 
@@ -60,9 +61,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
     private final StreamWorkers workers = new StreamWorkers();
 
     private final FrameInput input;
-
     private final FieldBlock block;
-
     private final ConnectionReceiveWindow receiveWindow;
 
     private boolean peerSettingsReceived;
@@ -105,6 +104,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         // list within the limit and only a flood of CONTINUATION frames gets there.
         this.block = new FieldBlock(h2.maxHeaderListSize() + 16 * 1024);
         this.input = new FrameInput(initial, initialLength, h2.maxFrameSize());
+        context.connection().protocol(Protocol.HTTP_2);
     }
 
     Http2Writer writer() {
@@ -221,7 +221,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
             resetStream(s, e.error());
         } else {
             recentResets.add(e.streamId());
-            context.metrics().streamReset();
+            context.connection().streamReset(e.streamId(), e.error().code(), false);
             writer.queueControl(13, w -> w.rstStream(e.streamId(), e.error()));
         }
     }
@@ -244,13 +244,10 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
 
     /** A connection error (§5.4.1): GOAWAY with its code, then close. Logged once, at debug. */
     private void connectionError(Http2ConnectionException e) {
-        if (e.error() == Http2ErrorCode.ENHANCE_YOUR_CALM) {
-            context.metrics().abusiveConnection();
-        } else {
-            context.metrics().protocolError();
-        }
+        context.connection().protocolError(e.error().code()); // ENHANCE_YOUR_CALM counts as abusive
         LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection " + id + ": GOAWAY " + e.error() + ": " + e.getMessage());
         int last = lastStreamId;
+        context.connection().goAway(last, e.error().code(), true, e.getMessage());
         acceptLimit = last;
         finalGoAwaySent = true;
         byte[] debug = e.getMessage() == null ? new byte[0] : e.getMessage().getBytes(StandardCharsets.UTF_8);
@@ -264,7 +261,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
 
     /** Resets a stream from our side: the handler's body and output fail, RST_STREAM goes out. */
     void resetStream(Http2Stream s, Http2ErrorCode code) {
-        context.metrics().streamReset();
+        context.connection().streamReset(s.id, code.code(), false);
         recentResets.add(s.id);
         ReentrantLock lock = writer.lock();
         lock.lock();
@@ -379,6 +376,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
             lock.unlock();
         }
         streams.put(sid, stream);
+        context.connection().streamOpened();
         idleSinceNanos = 0;
         workers.start(stream);
     }
@@ -494,7 +492,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         } finally {
             lock.unlock();
         }
-        context.metrics().streamReset();
+        context.connection().streamReset(streamId, errorCode, true);
         failStream(s, "stream reset by the client (" + Http2ErrorCode.of(errorCode) + ")");
         maybeRemove(s);
     }
@@ -545,6 +543,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
     public void onGoAway(int lastStreamIdSeen, int errorCode, byte[] debug, int off, int len) throws Http2Exception {
         requireSettingsFirst();
         peerGoingAway = true;
+        context.connection().goAway(lastStreamIdSeen, errorCode, false, null);
         if (errorCode != 0) {
             LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection " + id + ": client GOAWAY " + Http2ErrorCode.of(errorCode));
         }
@@ -677,6 +676,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
             return;
         }
         stopPingSentNanos = context.clock().nanoTime() | 1;
+        context.connection().goAway(Integer.MAX_VALUE, 0, true, "graceful stop");
         writer.queueControl(17 + 17, w -> {
             w.goAway(Integer.MAX_VALUE, Http2ErrorCode.NO_ERROR);
             w.ping(SHUTDOWN_PING, false);
@@ -691,6 +691,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         int last = lastStreamId;
         acceptLimit = last;
         finalGoAwaySent = true;
+        context.connection().goAway(last, 0, true, stopping ? "graceful stop" : "idle");
         writer.queueControl(17, w -> w.goAway(last, Http2ErrorCode.NO_ERROR));
         if (streams.isEmpty()) {
             writer.finishAndShutdown();
@@ -710,7 +711,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         }
         long settingsSent = settingsSentNanos; // 0: installed, preface not sent yet
         if (!settingsAcked && settingsSent != 0 && nowNanos - settingsSent > h2.settingsTimeout().toNanos()) {
-            context.metrics().timedOut();
+            context.connection().timedOut(TimeoutKind.SETTINGS_ACK);
             timeoutError(Http2ErrorCode.SETTINGS_TIMEOUT, "SETTINGS not acknowledged (RFC 9113 §6.5.3)");
             return;
         }
@@ -721,7 +722,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         long idle = idleSinceNanos;
         if (idle != 0 && !stopping && streams.isEmpty()
                 && nowNanos - idle > context.options().keepAliveTimeout().toNanos()) {
-            context.metrics().timedOut();
+            context.connection().timedOut(TimeoutKind.KEEP_ALIVE);
             stopping = true;
             sendFinalGoAway();
         }
@@ -739,7 +740,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         }
         long grace = context.options().minRequestBodyRateGracePeriod().toNanos();
         if (writer.writeStalledFor(System.nanoTime()) > grace) {
-            context.metrics().timedOut();
+            context.connection().timedOut(TimeoutKind.RESPONSE_RATE);
             LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection " + id + ": client does not read; closing");
             abort();
             return;
@@ -750,7 +751,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
             if (s == null) {
                 continue;
             }
-            context.metrics().timedOut();
+            context.connection().timedOut(TimeoutKind.RESPONSE_RATE);
             LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection " + id + ": stream " + s.id
                     + " below the minimum response rate (window kept closed)");
             resetStream(s, Http2ErrorCode.CANCEL);
@@ -762,6 +763,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         int last = lastStreamId;
         finalGoAwaySent = true;
         acceptLimit = last;
+        context.connection().goAway(last, code.code(), true, why);
         writer.queueControl(17, w -> w.goAway(last, code));
         writer.finishAndShutdown();
         shutdownSinceNanos = context.clock().nanoTime() | 1;

@@ -73,7 +73,7 @@ final class Http2Stream implements Runnable, RequestBodyPipe.Consumer, java.util
         try {
             boolean complete;
             try {
-                complete = StreamExchange.serve(context.handler(), context.metrics(), request, response, rejectStatus,
+                complete = StreamExchange.serve(context.handler(), context.connection(), request, response, rejectStatus,
                         this, this);
             } catch (VirtualMachineError fatal) {
                 connection.abort();

@@ -54,6 +54,16 @@ final class RequestBodyPipe extends StreamBody {
     }
 
     @Override
+    public long bytesRead() {
+        lock.lock();
+        try {
+            return total;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public void maxBodySize(long bytes) {
         lock.lock();
         try {

@@ -1,6 +1,8 @@
 package dev.peregrine.server;
 
+import dev.peregrine.server.internal.ConnectionMetrics;
 import dev.peregrine.server.internal.ProtocolConnection;
+import dev.peregrine.server.internal.ServerContext;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
@@ -20,7 +22,8 @@ final class ConnectionDispatcher<C extends Closeable> implements Runnable {
 
     /** Turns an accepted transport connection into a protocol connection (TLS, ALPN, HTTP/1.1...). */
     interface ConnectionFactory<C> {
-        ProtocolConnection create(long id, C connection);
+        /** {@code context} is the server's, with this connection's metrics context. */
+        ProtocolConnection create(long id, C connection, ServerContext context);
     }
 
     /** What the loop accepts from: a bound listener of either kind. */
@@ -98,17 +101,20 @@ final class ConnectionDispatcher<C extends Closeable> implements Runnable {
     private final ConnectionManager manager;
     private final ConnectionManager.Ids ids;
     private final ConnectionFactory<C> factory;
-    private final ServerMetrics metrics;
+    private final ServerContext context;
+    private final boolean tls;
     private final Runner runner;
 
+    /** {@code tls}: whether the listener's connections are encrypted (a TLS listener, or QUIC). */
     ConnectionDispatcher(Source<C> listener, ConnectionManager manager, ConnectionManager.Ids ids,
-            ConnectionFactory<C> factory, ServerMetrics metrics, Runner runner) {
+            ConnectionFactory<C> factory, ServerContext context, boolean tls, Runner runner) {
         this.runner = runner;
         this.listener = listener;
         this.manager = manager;
         this.ids = ids;
         this.factory = factory;
-        this.metrics = metrics;
+        this.context = context;
+        this.tls = tls;
     }
 
     @Override
@@ -123,7 +129,7 @@ final class ConnectionDispatcher<C extends Closeable> implements Runnable {
                 if (!listener.isOpen()) {
                     break;
                 }
-                metrics.acceptErrors.increment();
+                context.metrics().acceptFailed();
                 LOG.log(System.Logger.Level.WARNING, "accept failed on " + listener + ": " + e);
                 sleepQuietly();
                 continue;
@@ -134,8 +140,11 @@ final class ConnectionDispatcher<C extends Closeable> implements Runnable {
 
     private void dispatch(C connection) {
         long id = ids.next();
-        ProtocolConnection pc = factory.create(id, connection);
-        if (!manager.register(id, pc)) {
+        // The connection's metrics context, made now (Kestrel's ConnectionDispatcher does the
+        // same): it fixes whether metrics are on for this connection's whole life.
+        ConnectionMetrics cm = context.metrics().connection(id, tls);
+        ProtocolConnection pc = factory.create(id, connection, context.withConnection(cm));
+        if (!manager.register(id, pc, cm, connection)) {
             closeQuietly(connection);
             return;
         }

@@ -1,5 +1,7 @@
 package dev.peregrine.server;
 
+import dev.peregrine.server.internal.ConnectionMetrics;
+import dev.peregrine.server.internal.Instrumentation;
 import dev.peregrine.server.internal.ProtocolConnection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -13,16 +15,16 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class ConnectionManager {
 
-    private final ConcurrentHashMap<Long, ProtocolConnection> live = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Entry> live = new ConcurrentHashMap<>();
     private final int maxConnections;
-    private final ServerMetrics metrics;
+    private final Instrumentation metrics;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition emptied = lock.newCondition();
     private volatile boolean stopping;
     /** Set before {@link #abortAll} walks: a connection swapped in during the walk aborts itself. */
     private volatile boolean aborting;
 
-    public ConnectionManager(int maxConnections, ServerMetrics metrics) {
+    ConnectionManager(int maxConnections, Instrumentation metrics) {
         this.maxConnections = maxConnections;
         this.metrics = metrics;
     }
@@ -32,21 +34,23 @@ final class ConnectionManager {
      * reached or the server is stopping; the caller then closes it at once.
      */
     public boolean register(long id, ProtocolConnection connection) {
+        return register(id, connection, metrics.detached(), null);
+    }
+
+    /**
+     * As {@link #register(long, ProtocolConnection)}, with the connection's metrics context,
+     * which counts it open from now until {@link #unregister}; {@code remote} names the peer in
+     * its start event.
+     */
+    boolean register(long id, ProtocolConnection connection, ConnectionMetrics cm, Object remote) {
         if (stopping) {
             return false;
         }
-        if (maxConnections > 0) {
-            // Increment first, undo on overflow: concurrent accept loops cannot both take the last slot.
-            if (metrics.activeConnections.incrementAndGet() > maxConnections) {
-                metrics.activeConnections.decrementAndGet();
-                metrics.rejectedConnections.incrementAndGet();
-                return false;
-            }
-        } else {
-            metrics.activeConnections.incrementAndGet();
+        if (!metrics.admitConnection(maxConnections)) {
+            return false;
         }
-        live.put(id, connection);
-        metrics.acceptedConnections.incrementAndGet();
+        cm.opened(remote);
+        live.put(id, new Entry(connection, cm));
         if (stopping) {
             // stop() ran between the check above and put(): this one must not escape it.
             connection.stopAcceptingRequests();
@@ -61,7 +65,7 @@ final class ConnectionManager {
      * (a parked connection resuming), and it must not come back to life after the abort.
      */
     public boolean replace(long id, ProtocolConnection connection) {
-        if (live.replace(id, connection) == null) {
+        if (live.computeIfPresent(id, (k, e) -> new Entry(connection, e.metrics)) == null) {
             return false;
         }
         if (aborting) {
@@ -72,13 +76,23 @@ final class ConnectionManager {
         return true;
     }
 
-    ServerMetrics metrics() {
+    Instrumentation metrics() {
         return metrics;
     }
 
+    /** Records a deadline that fired for a connection no protocol thread serves (parked). */
+    void timedOut(long id, TimeoutKind kind) {
+        Entry e = live.get(id);
+        if (e != null) {
+            e.metrics.timedOut(kind);
+        }
+    }
+
     public void unregister(long id) {
-        if (live.remove(id) != null) {
-            metrics.activeConnections.decrementAndGet();
+        Entry e = live.remove(id);
+        if (e != null) {
+            e.metrics.closed();
+            metrics.connectionClosed();
             if (live.isEmpty()) {
                 lock.lock();
                 try {
@@ -96,16 +110,16 @@ final class ConnectionManager {
 
     /** The heartbeat's walk over every live connection. */
     public void tick(long nowNanos) {
-        for (ProtocolConnection c : live.values()) {
-            c.tick(nowNanos);
+        for (Entry e : live.values()) {
+            e.connection.tick(nowNanos);
         }
     }
 
     /** Every connection stops taking requests; idle ones close now, busy ones after their response. */
     public void closeAllGracefully() {
         stopping = true;
-        for (ProtocolConnection c : live.values()) {
-            c.stopAcceptingRequests();
+        for (Entry e : live.values()) {
+            e.connection.stopAcceptingRequests();
         }
     }
 
@@ -130,12 +144,15 @@ final class ConnectionManager {
     public int abortAll() {
         aborting = true; // before the walk: see replace()
         int n = 0;
-        for (ProtocolConnection c : live.values()) {
-            c.abort();
+        for (Entry e : live.values()) {
+            e.connection.abort();
             n++;
         }
         return n;
     }
+
+    /** A live connection: what serves it now (swapped by {@link #replace}) and its metrics context. */
+    private record Entry(ProtocolConnection connection, ConnectionMetrics metrics) {}
 
     /** Ids are monotonically increasing across all listeners of a server. */
     static final class Ids {

@@ -2,8 +2,6 @@ package dev.peregrine.server;
 
 import dev.peregrine.server.internal.ConnectionParker;
 import dev.peregrine.server.internal.ProtocolConnection;
-import dev.peregrine.server.internal.ConnectionParker;
-import dev.peregrine.server.internal.ProtocolConnection;
 import dev.peregrine.transport.Connection;
 import java.io.IOException;
 import java.nio.channels.ClosedSelectorException;
@@ -54,11 +52,10 @@ final class IdleParker implements ConnectionParker, Runnable {
             throw new IllegalArgumentException("connection cannot park: " + connection);
         }
         Parked p = new Parked(id, connection, channel, deadlineNanos, resumer);
-        manager.metrics().parkedConnections.incrementAndGet(); // before replace: the entry may leave at once
-        manager.metrics().parks.increment();
+        manager.metrics().connectionParked(); // before replace: the entry may leave at once
         if (!manager.replace(id, p)) {
             p.closed.set(true);
-            manager.metrics().parkedConnections.decrementAndGet();
+            manager.metrics().connectionUnparked();
             connection.close(); // unregistered meanwhile (aborted): nothing to keep
             return;
         }
@@ -113,7 +110,7 @@ final class IdleParker implements ConnectionParker, Runnable {
         if (!p.closed.compareAndSet(false, true)) {
             return; // closed by a timeout or stop meanwhile
         }
-        manager.metrics().parkedConnections.decrementAndGet();
+        manager.metrics().connectionUnparked();
         try {
             p.channel.configureBlocking(true);
         } catch (IOException | RuntimeException e) {
@@ -168,7 +165,7 @@ final class IdleParker implements ConnectionParker, Runnable {
         @Override
         public void tick(long nowNanos) {
             if (nowNanos - deadlineNanos >= 0) {
-                manager.metrics().timedOut();
+                manager.timedOut(id, TimeoutKind.KEEP_ALIVE);
                 close();
             }
         }
@@ -180,7 +177,7 @@ final class IdleParker implements ConnectionParker, Runnable {
 
         void close() {
             if (closed.compareAndSet(false, true)) {
-                manager.metrics().parkedConnections.decrementAndGet();
+                manager.metrics().connectionUnparked();
                 connection.close();
                 manager.unregister(id);
             }

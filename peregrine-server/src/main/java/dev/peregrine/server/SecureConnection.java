@@ -1,5 +1,6 @@
 package dev.peregrine.server;
 
+import dev.peregrine.server.internal.ConnectionMetrics;
 import dev.peregrine.server.internal.ConnectionSelector;
 import dev.peregrine.server.internal.ProtocolConnection;
 import dev.peregrine.server.internal.ProtocolSelection;
@@ -37,11 +38,15 @@ final class SecureConnection extends HandoffConnection {
     @Override
     public boolean process() {
         Connection secure;
+        ConnectionMetrics metrics = context.connection();
+        long started = metrics.tlsHandshakeStarted();
         try {
             secure = tls.wrap(raw);
         } catch (TlsHandshakeException e) {
+            metrics.tlsHandshakeEnded(started, null, e);
             return false; // already closed, counted and logged by the middleware
         }
+        metrics.tlsHandshakeEnded(started, secure.tls(), null);
         String alpn = secure.tls() == null ? null : secure.tls().applicationProtocol();
         ConnectionSelector chosen = selection.forAlpn(alpn);
         ProtocolConnection selected;

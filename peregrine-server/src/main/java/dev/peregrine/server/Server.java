@@ -1,5 +1,6 @@
 package dev.peregrine.server;
 
+import dev.peregrine.server.internal.Instrumentation;
 import dev.peregrine.server.internal.BufferPool;
 import dev.peregrine.server.internal.CoarseClock;
 import dev.peregrine.server.internal.ConnectionSelector;
@@ -61,6 +62,7 @@ public final class Server implements AutoCloseable {
 
     private final ConnectionDispatcher.Runner runner;
     private final IdleParker idleParker;
+    private final ServerMetrics metrics;
     private final ProtocolSelection protocols;
 
     private Server(ServerOptions options, Handler handler, List<Listener> listeners, List<TlsMiddleware> listenerTls,
@@ -69,7 +71,8 @@ public final class Server implements AutoCloseable {
         this.protocols = protocols;
         this.multiplexed = List.copyOf(multiplexed);
         this.bindings = List.copyOf(bindings);
-        ServerMetrics metrics = new ServerMetrics();
+        Instrumentation metrics = new Instrumentation(options.metrics());
+        this.metrics = new ServerMetrics(metrics);
         this.listeners = List.copyOf(listeners);
         this.listenerTls = java.util.Collections.unmodifiableList(new ArrayList<>(listenerTls));
         this.connections = new ConnectionManager(options.maxConcurrentConnections(), metrics);
@@ -115,22 +118,22 @@ public final class Server implements AutoCloseable {
             ConnectionSelector plain = protocols.fallback();
             ConnectionDispatcher.ConnectionFactory<Connection> factory;
             if (tls != null) {
-                factory = (id, connection) -> new SecureConnection(id, connection, tls, context, connections, protocols);
+                factory = (id, connection, ctx) -> new SecureConnection(id, connection, tls, ctx, connections, protocols);
             } else if (protocols.sniffs()) {
-                factory = (id, connection) -> new SniffingConnection(id, connection, context, connections, protocols);
+                factory = (id, connection, ctx) -> new SniffingConnection(id, connection, ctx, connections, protocols);
             } else {
-                factory = (id, connection) -> plain.open(id, connection, context, null, 0);
+                factory = (id, connection, ctx) -> plain.open(id, connection, ctx, null, 0);
             }
             var source = ConnectionDispatcher.Source.of(listener::accept, listener::isOpen, listener);
             startLoop(listener.localAddress(), new ConnectionDispatcher<>(source, connections, ids, factory,
-                    context.metrics(), runner));
+                    context, tls != null, runner));
         }
         for (int i = 0; i < multiplexed.size(); i++) {
             MultiplexedListener listener = multiplexed.get(i);
             MultiplexedBinding binding = bindings.get(i);
             var source = ConnectionDispatcher.Source.of(listener::accept, listener::isOpen, listener);
             startLoop(listener.localAddress(), new ConnectionDispatcher<>(source, connections, ids,
-                    (id, connection) -> binding.open(id, connection, context), context.metrics(), runner));
+                    (id, connection, ctx) -> binding.open(id, connection, ctx), context, true, runner));
         }
     }
 
@@ -180,7 +183,7 @@ public final class Server implements AutoCloseable {
     }
 
     public ServerMetrics metrics() {
-        return context.metrics();
+        return metrics;
     }
 
     public ServerOptions options() {

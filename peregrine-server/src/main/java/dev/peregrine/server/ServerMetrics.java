@@ -1,69 +1,64 @@
 package dev.peregrine.server;
 
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
+import dev.peregrine.server.internal.Instrumentation;
+import dev.peregrine.observe.metrics.MetricsSnapshot;
 
 /**
- * Counters a server keeps; read them with the accessors. Names in comments follow
- * OpenTelemetry's HTTP server semantic conventions where one exists.
+ * A server's instruments ({@code server.metrics()}): read them all at once with
+ * {@link #snapshot()} (OpenTelemetry names, units and attributes; {@code docs/observability.md}),
+ * or the totals with the accessors below.
+ *
+ * <p>Recording happens inside the server, through a context per connection made when the
+ * connection is accepted: it caches whether metrics are on ({@link #enabled(boolean)}, default
+ * {@link ServerOptions#metrics()}), so a connection records all or nothing for its whole life.
+ * Counters are striped, histograms have fixed power-of-two buckets, and the series of an
+ * attribute set is found without a lock or an allocation. With metrics off only the counts the
+ * server needs for its own limits are kept (active, accepted, rejected and parked connections).
  */
 public final class ServerMetrics {
 
-    /** http.server.active_connections (kestrel.active_connections). */
-    final AtomicLong activeConnections = new AtomicLong();
-    /** Connections accepted and registered. */
-    final AtomicLong acceptedConnections = new AtomicLong();
-    /** Connections closed at once because the connection limit was reached (kestrel.rejected_connections). */
-    final AtomicLong rejectedConnections = new AtomicLong();
-    /** Requests whose handler ran (http.server.request.duration count). */
-    final LongAdder requests = new LongAdder();
-    /** Requests refused before a handler ran: malformed, too large, timed out. */
-    final LongAdder badRequests = new LongAdder();
-    /** Handlers that threw. */
-    final LongAdder handlerErrors = new LongAdder();
-    /** Connections closed by a heartbeat deadline (keep-alive, headers, data rate). */
-    final LongAdder timedOutConnections = new LongAdder();
-    /** Accept calls that failed (other than the listener closing). */
-    final LongAdder acceptErrors = new LongAdder();
-    /** HTTP/2 connections ended by a connection error we raised (GOAWAY with an error code). */
-    final LongAdder protocolErrors = new LongAdder();
-    /** HTTP/2 streams reset, by either side. */
-    final LongAdder streamResets = new LongAdder();
+    private final Instrumentation instruments;
+
+    ServerMetrics(Instrumentation instruments) {
+        this.instruments = instruments;
+    }
+
+    /** Every instrument now, with its points by attribute set. */
+    public MetricsSnapshot snapshot() {
+        return instruments.snapshot();
+    }
+
+    /** Turns recording on or off for connections accepted from now on; open ones keep their state. */
+    public void enabled(boolean on) {
+        instruments.enabled(on);
+    }
+
+    public boolean enabled() {
+        return instruments.enabled();
+    }
+
+    public long activeConnections() { return instruments.activeConnections(); }
+    public long parkedConnections() { return instruments.parkedConnections(); }
+    public long parks() { return instruments.parks(); }
+    public long acceptedConnections() { return instruments.acceptedConnections(); }
+    public long rejectedConnections() { return instruments.rejectedConnections(); }
+    /** Requests whose handler started (or whose refusal began, for a 431 on HTTP/2 and HTTP/3). */
+    public long requests() { return instruments.requests(); }
+    public long badRequests() { return instruments.badRequests(); }
+    public long handlerErrors() { return instruments.handlerErrors(); }
+    /** Deadlines that fired, of every kind. */
+    public long timedOutConnections() { return instruments.timedOutConnections(); }
+    public long timeouts(TimeoutKind kind) { return instruments.timeouts(kind); }
+    public long acceptErrors() { return instruments.acceptErrors(); }
+    /** HTTP/2 and HTTP/3 errors the server raised, except HTTP/2's ENHANCE_YOUR_CALM ({@link #abusiveConnections}). */
+    public long protocolErrors() { return instruments.protocolErrors(); }
+    /** HTTP/2 and HTTP/3 streams reset, by either side. */
+    public long streamResets() { return instruments.streamResets(); }
     /** HTTP/2 connections ended because an abuse budget was spent (ENHANCE_YOUR_CALM). */
-    final LongAdder abusiveConnections = new LongAdder();
-
-    /** Idle connections waiting thread-less with the idle parker right now. */
-    final AtomicLong parkedConnections = new AtomicLong();
-    /** Times an idle connection was parked thread-less (one connection may park many times). */
-    final LongAdder parks = new LongAdder();
-
-    public long activeConnections() { return activeConnections.get(); }
-    public long parkedConnections() { return parkedConnections.get(); }
-    public long parks() { return parks.sum(); }
-    public long acceptedConnections() { return acceptedConnections.get(); }
-    public long rejectedConnections() { return rejectedConnections.get(); }
-    public long requests() { return requests.sum(); }
-    public long badRequests() { return badRequests.sum(); }
-    public long handlerErrors() { return handlerErrors.sum(); }
-    public long timedOutConnections() { return timedOutConnections.sum(); }
-    public long acceptErrors() { return acceptErrors.sum(); }
-    public long protocolErrors() { return protocolErrors.sum(); }
-    public long streamResets() { return streamResets.sum(); }
-    public long abusiveConnections() { return abusiveConnections.sum(); }
-
-    public void requestHandled() { requests.increment(); }
-    public void badRequest() { badRequests.increment(); }
-    public void handlerError() { handlerErrors.increment(); }
-    public void timedOut() { timedOutConnections.increment(); }
-    public void protocolError() { protocolErrors.increment(); }
-    public void streamReset() { streamResets.increment(); }
-    public void abusiveConnection() { abusiveConnections.increment(); }
+    public long abusiveConnections() { return instruments.abusiveConnections(); }
 
     @Override
     public String toString() {
-        return "connections active=" + activeConnections() + " accepted=" + acceptedConnections()
-                + " rejected=" + rejectedConnections() + " timedOut=" + timedOutConnections()
-                + "; requests=" + requests() + " bad=" + badRequests() + " handlerErrors=" + handlerErrors()
-                + "; h2 protocolErrors=" + protocolErrors() + " resets=" + streamResets() + " abusive=" + abusiveConnections();
+        return instruments.toString();
     }
 }

@@ -45,6 +45,9 @@ import java.time.Duration;
  * @param readBufferBytes the read buffer a busy connection borrows (default 16 KiB: a typical
  *     request head fits many times over); an idle connection gives it back
  * @param http2 HTTP/2's switches, limits and abuse budgets ({@link Http2Options#defaults()})
+ * @param metrics whether the server records metrics (default true; {@code docs/observability.md}):
+ *     off, nothing is recorded per request or connection beyond the counts the limits need, and
+ *     {@link ServerMetrics#enabled(boolean)} can still turn it on for connections accepted later
  */
 public record ServerOptions(
         Duration keepAliveTimeout,
@@ -63,7 +66,8 @@ public record ServerOptions(
         Duration idleParkDelay,
         int idleParkMinConnections,
         int readBufferBytes,
-        Http2Options http2) {
+        Http2Options http2,
+        boolean metrics) {
 
     public ServerOptions {
         requirePositive(keepAliveTimeout, "keepAliveTimeout");
@@ -129,6 +133,7 @@ public record ServerOptions(
         b.idleParkMinConnections = idleParkMinConnections;
         b.readBufferBytes = readBufferBytes;
         b.http2 = http2;
+        b.metrics = metrics;
         return b;
     }
 
@@ -151,6 +156,7 @@ public record ServerOptions(
         private int idleParkMinConnections = 256;
         private int readBufferBytes = 16 * 1024;
         private Http2Options http2 = Http2Options.defaults();
+        private boolean metrics = true;
 
         private Builder() {}
 
@@ -171,13 +177,15 @@ public record ServerOptions(
         public Builder idleParkMinConnections(int v) { idleParkMinConnections = v; return this; }
         public Builder readBufferBytes(int v) { readBufferBytes = v; return this; }
         public Builder http2(Http2Options v) { http2 = v; return this; }
+        public Builder metrics(boolean v) { metrics = v; return this; }
 
         public ServerOptions build() {
             return new ServerOptions(keepAliveTimeout, requestHeadersTimeout, minRequestBodyBytesPerSecond,
                     minRequestBodyRateGracePeriod, minResponseBytesPerSecond, minResponseRateGracePeriod,
                     maxRequestLineBytes, maxRequestHeaderBytes,
                     maxRequestHeaderCount, maxRequestBodyBytes, maxUnreadBodyDrainBytes,
-                    maxConcurrentConnections, maxResponseBufferBytes, idleParkDelay, idleParkMinConnections, readBufferBytes, http2);
+                    maxConcurrentConnections, maxResponseBufferBytes, idleParkDelay, idleParkMinConnections, readBufferBytes, http2,
+                    metrics);
         }
     }
 }

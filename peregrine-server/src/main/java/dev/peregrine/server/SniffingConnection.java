@@ -79,7 +79,7 @@ final class SniffingConnection extends HandoffConnection {
     @Override
     void tickBeforeHandoff(long nowNanos) {
         if (nowNanos - deadlineNanos >= 0) {
-            context.metrics().timedOut();
+            context.connection().timedOut(TimeoutKind.KEEP_ALIVE);
             transport.close();
         }
     }

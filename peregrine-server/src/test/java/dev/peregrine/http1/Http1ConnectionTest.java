@@ -6,7 +6,7 @@ import dev.peregrine.api.Handler;
 import dev.peregrine.server.internal.BufferPool;
 import dev.peregrine.server.internal.DateCache;
 import dev.peregrine.server.internal.ServerContext;
-import dev.peregrine.server.ServerMetrics;
+import dev.peregrine.server.internal.Instrumentation;
 import dev.peregrine.server.ServerOptions;
 import dev.peregrine.transport.InMemoryConnection;
 import java.io.IOException;
@@ -24,7 +24,7 @@ class Http1ConnectionTest {
     private static final long WAIT_MS = 5_000;
 
     private final InMemoryConnection conn = new InMemoryConnection();
-    private final ServerMetrics metrics = new ServerMetrics();
+    private final Instrumentation metrics = new Instrumentation();
     private Http1Connection http;
     private Thread thread;
 

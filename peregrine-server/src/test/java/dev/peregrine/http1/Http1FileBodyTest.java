@@ -6,7 +6,7 @@ import dev.peregrine.api.Handler;
 import dev.peregrine.server.internal.BufferPool;
 import dev.peregrine.server.internal.DateCache;
 import dev.peregrine.server.internal.ServerContext;
-import dev.peregrine.server.ServerMetrics;
+import dev.peregrine.server.internal.Instrumentation;
 import dev.peregrine.server.ServerOptions;
 import dev.peregrine.transport.InMemoryConnection;
 import java.io.IOException;
@@ -32,7 +32,7 @@ class Http1FileBodyTest {
     private void start(Handler handler) {
         ServerOptions options = ServerOptions.defaults();
         ServerContext ctx = new ServerContext(options, handler, new DateCache(),
-                new BufferPool(options.readBufferBytes(), 4), new ServerMetrics());
+                new BufferPool(options.readBufferBytes(), 4), new Instrumentation());
         Http1Connection http = new Http1Connection(1, conn, ctx);
         thread = Thread.ofVirtual().start(http::process);
     }
