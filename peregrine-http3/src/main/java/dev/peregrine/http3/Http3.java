@@ -1,6 +1,6 @@
 package dev.peregrine.http3;
 
-import dev.peregrine.server.MultiplexedBinding;
+import dev.peregrine.server.internal.MultiplexedBinding;
 import dev.peregrine.tls.TlsOptions;
 import java.net.InetSocketAddress;
 

@@ -2,9 +2,9 @@ package dev.peregrine.http3;
 
 import dev.peregrine.quic.QuicListener;
 import dev.peregrine.quic.QuicTls;
-import dev.peregrine.server.MultiplexedBinding;
-import dev.peregrine.server.ProtocolConnection;
-import dev.peregrine.server.ServerContext;
+import dev.peregrine.server.internal.MultiplexedBinding;
+import dev.peregrine.server.internal.ProtocolConnection;
+import dev.peregrine.server.internal.ServerContext;
 import dev.peregrine.tls.TlsOptions;
 import dev.peregrine.transport.MultiplexedConnection;
 import dev.peregrine.transport.MultiplexedListener;

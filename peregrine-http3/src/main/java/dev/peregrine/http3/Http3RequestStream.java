@@ -13,7 +13,7 @@ import dev.peregrine.http3.frame.Http3StreamException;
 import dev.peregrine.http3.frame.RequestStreamRules;
 import dev.peregrine.qpack.QpackDecoder;
 import dev.peregrine.qpack.QpackException;
-import dev.peregrine.server.ServerContext;
+import dev.peregrine.server.internal.ServerContext;
 import dev.peregrine.transport.MultiplexedStream;
 import dev.peregrine.transport.StreamAbortedException;
 import java.io.IOException;

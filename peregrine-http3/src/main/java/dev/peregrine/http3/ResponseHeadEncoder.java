@@ -5,7 +5,7 @@ import dev.peregrine.hpack.HpackWriter;
 import dev.peregrine.http3.frame.FrameBuffer;
 import dev.peregrine.http3.frame.FrameWriter;
 import dev.peregrine.qpack.QpackEncoder;
-import dev.peregrine.server.DateCache;
+import dev.peregrine.server.internal.DateCache;
 
 /**
  * Turns a response head or trailer section into a HEADERS frame: QPACK-encoded with our

@@ -11,10 +11,10 @@ import dev.peregrine.http3.frame.Http3Settings;
 import dev.peregrine.http3.frame.StreamType;
 import dev.peregrine.qpack.QpackDecoder;
 import dev.peregrine.qpack.QpackEncoder;
-import dev.peregrine.server.BufferPool;
-import dev.peregrine.server.DateCache;
-import dev.peregrine.server.ServerContext;
-import dev.peregrine.server.ServerMetrics;
+import dev.peregrine.server.internal.BufferPool;
+import dev.peregrine.server.internal.DateCache;
+import dev.peregrine.server.internal.ServerContext;
+import dev.peregrine.server.internal.Instrumentation;
 import dev.peregrine.server.ServerOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -35,7 +35,7 @@ final class H3TestClient implements AutoCloseable {
     }
 
     final InMemoryQuic quic;
-    final ServerMetrics metrics = new ServerMetrics();
+    final Instrumentation metrics = new Instrumentation();
     final Http3Connection connection;
     final Thread thread;
     private final QpackEncoder encoder = new QpackEncoder();

@@ -37,7 +37,7 @@ public final class RequestFields implements HpackDecoder.HeaderSink {
     }
 
     /** The fields of an HTTP/1.1 request that upgraded to h2c, checked by the same rules. */
-    public static RequestFields fromUpgrade(dev.peregrine.server.UpgradeRequest u) {
+    public static RequestFields fromUpgrade(dev.peregrine.server.internal.UpgradeRequest u) {
         RequestFields f = new RequestFields(false, false);
         f.header(":method", u.method());
         f.header(":scheme", u.scheme());

@@ -2,8 +2,8 @@ package dev.peregrine.exchange;
 
 import dev.peregrine.api.BadRequestException;
 import dev.peregrine.api.Handler;
-import dev.peregrine.server.ConnectionMetrics;
-import dev.peregrine.server.RequestError;
+import dev.peregrine.server.internal.ConnectionMetrics;
+import dev.peregrine.server.internal.RequestError;
 import java.io.IOException;
 import java.util.function.BooleanSupplier;
 

@@ -1,8 +1,8 @@
 package dev.peregrine.http1;
 
 import dev.peregrine.exchange.WriteBuffer;
-import dev.peregrine.server.CoarseClock;
-import dev.peregrine.server.TimeoutControl;
+import dev.peregrine.server.internal.CoarseClock;
+import dev.peregrine.server.internal.TimeoutControl;
 import dev.peregrine.transport.Connection;
 import java.io.EOFException;
 import java.io.IOException;

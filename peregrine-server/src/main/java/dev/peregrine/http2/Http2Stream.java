@@ -7,7 +7,7 @@ import dev.peregrine.exchange.StreamExchange;
 import dev.peregrine.exchange.StreamRequest;
 import dev.peregrine.http2.frame.Http2ErrorCode;
 import dev.peregrine.http2.frame.StreamState;
-import dev.peregrine.server.ServerContext;
+import dev.peregrine.server.internal.ServerContext;
 import java.io.IOException;
 
 /**

@@ -8,7 +8,7 @@ import dev.peregrine.http2.frame.Http2ConnectionException;
 import dev.peregrine.http2.frame.Http2ErrorCode;
 import dev.peregrine.http2.frame.Http2Settings;
 import dev.peregrine.http2.frame.Http2StreamException;
-import dev.peregrine.server.DateCache;
+import dev.peregrine.server.internal.DateCache;
 import dev.peregrine.transport.Connection;
 import java.io.IOException;
 import java.nio.ByteBuffer;

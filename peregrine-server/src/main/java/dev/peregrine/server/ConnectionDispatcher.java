@@ -1,5 +1,8 @@
 package dev.peregrine.server;
 
+import dev.peregrine.server.internal.ConnectionMetrics;
+import dev.peregrine.server.internal.ProtocolConnection;
+import dev.peregrine.server.internal.ServerContext;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;

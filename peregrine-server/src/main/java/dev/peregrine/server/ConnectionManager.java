@@ -1,5 +1,8 @@
 package dev.peregrine.server;
 
+import dev.peregrine.server.internal.ConnectionMetrics;
+import dev.peregrine.server.internal.Instrumentation;
+import dev.peregrine.server.internal.ProtocolConnection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,18 +13,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * Tracks live connections by id: the count and its limit, the heartbeat's walk, and the two
  * shutdown verbs, close all gracefully and abort all.
  */
-public final class ConnectionManager {
+final class ConnectionManager {
 
     private final ConcurrentHashMap<Long, Entry> live = new ConcurrentHashMap<>();
     private final int maxConnections;
-    private final ServerMetrics metrics;
+    private final Instrumentation metrics;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition emptied = lock.newCondition();
     private volatile boolean stopping;
     /** Set before {@link #abortAll} walks: a connection swapped in during the walk aborts itself. */
     private volatile boolean aborting;
 
-    public ConnectionManager(int maxConnections, ServerMetrics metrics) {
+    ConnectionManager(int maxConnections, Instrumentation metrics) {
         this.maxConnections = maxConnections;
         this.metrics = metrics;
     }
@@ -43,19 +46,11 @@ public final class ConnectionManager {
         if (stopping) {
             return false;
         }
-        if (maxConnections > 0) {
-            // Increment first, undo on overflow: concurrent accept loops cannot both take the last slot.
-            if (metrics.activeConnections.incrementAndGet() > maxConnections) {
-                metrics.activeConnections.decrementAndGet();
-                metrics.rejectedConnections.incrementAndGet();
-                return false;
-            }
-        } else {
-            metrics.activeConnections.incrementAndGet();
+        if (!metrics.admitConnection(maxConnections)) {
+            return false;
         }
         cm.opened(remote);
         live.put(id, new Entry(connection, cm));
-        metrics.acceptedConnections.incrementAndGet();
         if (stopping) {
             // stop() ran between the check above and put(): this one must not escape it.
             connection.stopAcceptingRequests();
@@ -81,7 +76,7 @@ public final class ConnectionManager {
         return true;
     }
 
-    ServerMetrics metrics() {
+    Instrumentation metrics() {
         return metrics;
     }
 
@@ -97,7 +92,7 @@ public final class ConnectionManager {
         Entry e = live.remove(id);
         if (e != null) {
             e.metrics.closed();
-            metrics.activeConnections.decrementAndGet();
+            metrics.connectionClosed();
             if (live.isEmpty()) {
                 lock.lock();
                 try {

@@ -1,5 +1,7 @@
 package dev.peregrine.server;
 
+import dev.peregrine.server.internal.ProtocolConnection;
+
 /**
  * A connection that chooses its protocol first (TLS handshake and ALPN, or the first bytes) and
  * then hands over to it: until the hand-over it answers stop and tick itself, afterwards it

@@ -1,5 +1,7 @@
 package dev.peregrine.server;
 
+import dev.peregrine.server.internal.CoarseClock;
+import dev.peregrine.server.internal.DateCache;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 

@@ -1,5 +1,7 @@
 package dev.peregrine.server;
 
+import dev.peregrine.server.internal.ConnectionParker;
+import dev.peregrine.server.internal.ProtocolConnection;
 import dev.peregrine.transport.Connection;
 import java.io.IOException;
 import java.nio.channels.ClosedSelectorException;
@@ -21,17 +23,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * connections never come here: their next request arrives before the delay, so the fast path
  * stays a plain blocking read.
  */
-public final class IdleParker implements Runnable {
+final class IdleParker implements ConnectionParker, Runnable {
 
     private static final System.Logger LOG = System.getLogger(IdleParker.class.getName());
-
-    /**
-     * Turns a parked connection that became readable back into a running protocol connection:
-     * given by the protocol that parked it, so the parker knows no protocol.
-     */
-    public interface Resumer {
-        ProtocolConnection resume(long id, Connection connection);
-    }
 
     private final Selector selector;
     private final ConnectionManager manager;
@@ -51,21 +45,17 @@ public final class IdleParker implements Runnable {
         thread.start();
     }
 
-    /**
-     * Takes over an idle connection whose thread is about to end. {@code deadlineNanos} is its
-     * keep-alive deadline; the heartbeat closes it then. {@code resumer} starts it again when bytes arrive.
-     */
+    @Override
     public void park(long id, Connection connection, long deadlineNanos, Resumer resumer) {
         SocketChannel channel = connection.parkableChannel();
         if (channel == null) {
             throw new IllegalArgumentException("connection cannot park: " + connection);
         }
         Parked p = new Parked(id, connection, channel, deadlineNanos, resumer);
-        manager.metrics().parkedConnections.incrementAndGet(); // before replace: the entry may leave at once
-        manager.metrics().parks.increment();
+        manager.metrics().connectionParked(); // before replace: the entry may leave at once
         if (!manager.replace(id, p)) {
             p.closed.set(true);
-            manager.metrics().parkedConnections.decrementAndGet();
+            manager.metrics().connectionUnparked();
             connection.close(); // unregistered meanwhile (aborted): nothing to keep
             return;
         }
@@ -120,7 +110,7 @@ public final class IdleParker implements Runnable {
         if (!p.closed.compareAndSet(false, true)) {
             return; // closed by a timeout or stop meanwhile
         }
-        manager.metrics().parkedConnections.decrementAndGet();
+        manager.metrics().connectionUnparked();
         try {
             p.channel.configureBlocking(true);
         } catch (IOException | RuntimeException e) {
@@ -187,7 +177,7 @@ public final class IdleParker implements Runnable {
 
         void close() {
             if (closed.compareAndSet(false, true)) {
-                manager.metrics().parkedConnections.decrementAndGet();
+                manager.metrics().connectionUnparked();
                 connection.close();
                 manager.unregister(id);
             }

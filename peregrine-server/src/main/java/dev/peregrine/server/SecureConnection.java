@@ -1,6 +1,10 @@
 package dev.peregrine.server;
 
-import dev.peregrine.tls.TlsConnection;
+import dev.peregrine.server.internal.ConnectionMetrics;
+import dev.peregrine.server.internal.ConnectionSelector;
+import dev.peregrine.server.internal.ProtocolConnection;
+import dev.peregrine.server.internal.ProtocolSelection;
+import dev.peregrine.server.internal.ServerContext;
 import dev.peregrine.tls.TlsHandshakeException;
 import dev.peregrine.tls.TlsMiddleware;
 import dev.peregrine.transport.Connection;
@@ -33,7 +37,7 @@ final class SecureConnection extends HandoffConnection {
 
     @Override
     public boolean process() {
-        TlsConnection secure;
+        Connection secure;
         ConnectionMetrics metrics = context.connection();
         long started = metrics.tlsHandshakeStarted();
         try {

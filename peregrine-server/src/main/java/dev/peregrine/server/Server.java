@@ -1,5 +1,13 @@
 package dev.peregrine.server;
 
+import dev.peregrine.server.internal.Instrumentation;
+import dev.peregrine.server.internal.BufferPool;
+import dev.peregrine.server.internal.CoarseClock;
+import dev.peregrine.server.internal.ConnectionSelector;
+import dev.peregrine.server.internal.DateCache;
+import dev.peregrine.server.internal.MultiplexedBinding;
+import dev.peregrine.server.internal.ProtocolSelection;
+import dev.peregrine.server.internal.ServerContext;
 import dev.peregrine.api.Handler;
 import dev.peregrine.tls.TlsMiddleware;
 import dev.peregrine.tls.TlsOptions;
@@ -54,6 +62,7 @@ public final class Server implements AutoCloseable {
 
     private final ConnectionDispatcher.Runner runner;
     private final IdleParker idleParker;
+    private final ServerMetrics metrics;
     private final ProtocolSelection protocols;
 
     private Server(ServerOptions options, Handler handler, List<Listener> listeners, List<TlsMiddleware> listenerTls,
@@ -62,7 +71,8 @@ public final class Server implements AutoCloseable {
         this.protocols = protocols;
         this.multiplexed = List.copyOf(multiplexed);
         this.bindings = List.copyOf(bindings);
-        ServerMetrics metrics = new ServerMetrics(options.metrics());
+        Instrumentation metrics = new Instrumentation(options.metrics());
+        this.metrics = new ServerMetrics(metrics);
         this.listeners = List.copyOf(listeners);
         this.listenerTls = java.util.Collections.unmodifiableList(new ArrayList<>(listenerTls));
         this.connections = new ConnectionManager(options.maxConcurrentConnections(), metrics);
@@ -173,7 +183,7 @@ public final class Server implements AutoCloseable {
     }
 
     public ServerMetrics metrics() {
-        return context.metrics();
+        return metrics;
     }
 
     public ServerOptions options() {

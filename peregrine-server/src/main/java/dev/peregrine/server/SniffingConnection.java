@@ -1,5 +1,8 @@
 package dev.peregrine.server;
 
+import dev.peregrine.server.internal.ConnectionSelector;
+import dev.peregrine.server.internal.ProtocolSelection;
+import dev.peregrine.server.internal.ServerContext;
 import dev.peregrine.transport.Connection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,7 +24,8 @@ final class SniffingConnection extends HandoffConnection {
     private final ServerContext context;
     private final ConnectionManager manager;
     private final ProtocolSelection selection;
-    private final long deadlineNanos;
+    /** Written by the connection thread, read by the heartbeat. */
+    private volatile long deadlineNanos;
 
     SniffingConnection(long id, Connection transport, ServerContext context, ConnectionManager manager,
             ProtocolSelection selection) {
@@ -44,6 +48,15 @@ final class SniffingConnection extends HandoffConnection {
                 int n = transport.read(view);
                 if (n < 0) {
                     return false; // closed, timed out or stopped before a byte: nothing to answer
+                }
+                if (n > 0 && view.position() == n) {
+                    // The client has begun: a preface trickled a byte at a time (no protocol is
+                    // chosen while it is incomplete) is held to the request-headers deadline,
+                    // the slowloris defence, not to the far longer keep-alive one.
+                    long headers = context.clock().nanoTime() + context.options().requestHeadersTimeout().toNanos();
+                    if (headers - deadlineNanos < 0) {
+                        deadlineNanos = headers;
+                    }
                 }
                 chosen = selection.byPreface(first, 0, view.position());
                 if (chosen == null && !view.hasRemaining()) {

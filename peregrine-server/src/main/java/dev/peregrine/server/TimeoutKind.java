@@ -1,5 +1,7 @@
 package dev.peregrine.server;
 
+import dev.peregrine.server.internal.TimeoutControl;
+
 /**
  * The deadlines that close connections or reset streams, as metrics ({@code peregrine.timeouts})
  * and JFR events name them; debug log lines say the same {@link #label()}.

@@ -44,7 +44,7 @@ import javax.net.ssl.SSLSession;
  * buffer per outgoing record (up to four, sent with one gathering write) for the duration of the
  * call. What stays is the engine and its session (ciphers, keys, certificates: a few KB).
  */
-public final class TlsConnection implements Connection {
+final class TlsConnection implements Connection {
 
     private static final int HEADER = 5;
     /** Records per gathered write: 4 x 16 KiB of plaintext in one system call. */

@@ -75,10 +75,10 @@ public final class TlsMiddleware {
 
     /**
      * Performs the server handshake over {@code raw} and returns the TLS connection, with
-     * {@link TlsConnection#tls()} filled in. Blocks for the handshake, so call it on the
+     * {@link Connection#tls()} filled in. Blocks for the handshake, so call it on the
      * connection's thread, never in the accept loop. On failure {@code raw} is closed.
      */
-    public TlsConnection wrap(Connection raw) throws TlsHandshakeException {
+    public Connection wrap(Connection raw) throws TlsHandshakeException {
         TlsContext.Generation generation = context.current();
         long deadline = System.nanoTime() + generation.options().handshakeTimeout().toNanos();
         TlsConnection connection = new TlsConnection(raw, generation, pool, deadline);

@@ -1,6 +1,6 @@
 /**
  * HTTPS as connection middleware: {@link dev.peregrine.tls.TlsMiddleware} turns an accepted
- * transport connection into a {@link dev.peregrine.tls.TlsConnection} (TLS 1.3/1.2 through the
+ * transport connection into a TLS connection (TLS 1.3/1.2 through the
  * JDK's SSLEngine, ALPN, SNI, client certificates) before any HTTP code sees it.
  *
  * <ul>

@@ -89,13 +89,34 @@ public final class SocketConnection implements Connection {
         long pos = position;
         long end = position + count;
         while (pos < end) {
-            // On a blocking channel this parks the virtual thread until the kernel took the bytes.
             long n = file.transferTo(pos, end - pos, channel);
-            if (n <= 0 && pos >= file.size()) {
-                throw new EOFException("file shrank while being sent");
+            if (n <= 0) {
+                if (pos >= file.size()) {
+                    throw new EOFException("file shrank while being sent");
+                }
+                // transferTo does not park: the JDK puts a socket used from virtual threads in
+                // non-blocking mode, and sendfile on a full send buffer returns 0 at once. Looping
+                // on it spun the carrier thread for as long as the client did not read, and two
+                // such clients stalled every connection on a two-core machine. A blocking write
+                // of a small piece parks until the socket takes bytes again; then sendfile resumes.
+                n = writeThrough(file, pos, Math.min(end - pos, PARKING_WRITE_BYTES));
             }
             pos += n;
         }
+    }
+
+    /** Bytes copied through a heap buffer when sendfile would block: enough to wait for room. */
+    private static final int PARKING_WRITE_BYTES = 8 * 1024;
+
+    private long writeThrough(FileChannel file, long position, long count) throws IOException {
+        ByteBuffer piece = ByteBuffer.allocate((int) count);
+        while (piece.hasRemaining()) {
+            if (file.read(piece, position + piece.position()) < 0) {
+                throw new EOFException("file shrank while being sent");
+            }
+        }
+        write(piece.flip());
+        return count;
     }
 
     private static boolean anyRemaining(ByteBuffer[] srcs) {

@@ -3,12 +3,12 @@ package dev.peregrine.http1;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peregrine.api.Handler;
-import dev.peregrine.server.BufferPool;
-import dev.peregrine.server.DateCache;
-import dev.peregrine.server.ServerContext;
-import dev.peregrine.server.ServerMetrics;
+import dev.peregrine.server.internal.BufferPool;
+import dev.peregrine.server.internal.DateCache;
+import dev.peregrine.server.internal.ServerContext;
+import dev.peregrine.server.internal.Instrumentation;
 import dev.peregrine.server.ServerOptions;
-import dev.peregrine.testkit.InMemoryConnection;
+import dev.peregrine.transport.InMemoryConnection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,7 +24,7 @@ class Http1ConnectionTest {
     private static final long WAIT_MS = 5_000;
 
     private final InMemoryConnection conn = new InMemoryConnection();
-    private final ServerMetrics metrics = new ServerMetrics();
+    private final Instrumentation metrics = new Instrumentation();
     private Http1Connection http;
     private Thread thread;
 
@@ -360,11 +360,8 @@ class Http1ConnectionTest {
         assertThat(decoded.toString()).isEqualTo(new String(big, StandardCharsets.ISO_8859_1));
     }
 
+    /** Returns once the connection blocks in its keep-alive read, waiting for the next request. */
     private void awaitIdle() throws InterruptedException {
-        // The connection parks in its keep-alive read right after flushing; poll its state (bounded).
-        for (int i = 0; i < 500 && !http.toString().contains("keepAlive=IDLE"); i++) {
-            Thread.sleep(2);
-        }
-        Thread.sleep(20);
+        assertThat(conn.awaitServerWaitingForInput(WAIT_MS)).as("connection waits for its next request").isTrue();
     }
 }

@@ -8,7 +8,7 @@ import dev.peregrine.hpack.HpackException;
 import dev.peregrine.hpack.HpackWriter;
 import dev.peregrine.testkit.H2Frames;
 import dev.peregrine.testkit.H2Frames.Frame;
-import dev.peregrine.testkit.InMemoryConnection;
+import dev.peregrine.transport.InMemoryConnection;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

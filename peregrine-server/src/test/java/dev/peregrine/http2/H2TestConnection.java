@@ -3,13 +3,13 @@ package dev.peregrine.http2;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peregrine.api.Handler;
-import dev.peregrine.server.BufferPool;
-import dev.peregrine.server.DateCache;
+import dev.peregrine.server.internal.BufferPool;
+import dev.peregrine.server.internal.DateCache;
 import dev.peregrine.server.Http2Options;
-import dev.peregrine.server.ServerContext;
-import dev.peregrine.server.ServerMetrics;
+import dev.peregrine.server.internal.ServerContext;
+import dev.peregrine.server.internal.Instrumentation;
 import dev.peregrine.server.ServerOptions;
-import dev.peregrine.testkit.InMemoryConnection;
+import dev.peregrine.transport.InMemoryConnection;
 import java.time.Duration;
 
 /**
@@ -20,7 +20,7 @@ import java.time.Duration;
 final class H2TestConnection implements AutoCloseable {
 
     final InMemoryConnection transport = new InMemoryConnection();
-    final ServerMetrics metrics = new ServerMetrics();
+    final Instrumentation metrics = new Instrumentation();
     final ServerOptions options;
     final Http2Connection connection;
     final H2Client client = H2Client.over(transport);

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peregrine.api.Handler;
 import dev.peregrine.http1.Http1Connection;
-import dev.peregrine.server.BufferPool;
-import dev.peregrine.server.DateCache;
-import dev.peregrine.server.ServerContext;
-import dev.peregrine.server.ServerMetrics;
+import dev.peregrine.server.internal.BufferPool;
+import dev.peregrine.server.internal.DateCache;
+import dev.peregrine.server.internal.ServerContext;
+import dev.peregrine.server.internal.Instrumentation;
 import dev.peregrine.server.ServerOptions;
-import dev.peregrine.testkit.InMemoryConnection;
+import dev.peregrine.transport.InMemoryConnection;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
@@ -42,7 +42,7 @@ class AccessLogOnTheWireTest {
         Handler handler = logged ? app.with(AccessLog.to(lines::add)) : app;
         ServerOptions options = ServerOptions.defaults();
         ServerContext ctx = new ServerContext(options, handler, new DateCache(),
-                new BufferPool(options.readBufferBytes(), 4), new ServerMetrics());
+                new BufferPool(options.readBufferBytes(), 4), new Instrumentation());
         Http1Connection http = new Http1Connection(1, conn, ctx);
         thread = Thread.ofVirtual().start(http::process);
     }

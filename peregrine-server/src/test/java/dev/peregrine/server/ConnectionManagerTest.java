@@ -1,5 +1,7 @@
 package dev.peregrine.server;
 
+import dev.peregrine.server.internal.Instrumentation;
+import dev.peregrine.server.internal.ProtocolConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,7 +24,7 @@ class ConnectionManagerTest {
         @Override public void abort() { aborts.incrementAndGet(); }
     }
 
-    private final ConnectionManager manager = new ConnectionManager(-1, new ServerMetrics());
+    private final ConnectionManager manager = new ConnectionManager(-1, new Instrumentation());
 
     @Test
     void aConnectionSwappedInAfterTheAbortWalkPassedItIsAborted() {

@@ -78,7 +78,7 @@ final class TestServer implements AutoCloseable {
                         return;
                     }
                     try {
-                        TlsConnection tls = middleware.wrap(raw);
+                        TlsConnection tls = (TlsConnection) middleware.wrap(raw);
                         sessions.add(tls.tls());
                         app.serve(tls);
                     } catch (TlsHandshakeException e) {

@@ -12,6 +12,9 @@ public final class BytePipe {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition readable = lock.newCondition();
+    private final Condition readerWaits = lock.newCondition();
+    /** Readers blocked on an empty pipe right now. */
+    private int waitingReaders;
     private byte[] data = new byte[1024];
     private int head;
     private int tail;
@@ -45,14 +48,20 @@ public final class BytePipe {
         try {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
             while (head == tail && !eof && !aborted) {
-                if (timeoutMillis == 0) {
-                    readable.await();
-                } else {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        throw new java.net.SocketTimeoutException("no bytes within " + timeoutMillis + " ms");
+                waitingReaders++;
+                readerWaits.signalAll();
+                try {
+                    if (timeoutMillis == 0) {
+                        readable.await();
+                    } else {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            throw new java.net.SocketTimeoutException("no bytes within " + timeoutMillis + " ms");
+                        }
+                        readable.awaitNanos(left);
                     }
-                    readable.awaitNanos(left);
+                } finally {
+                    waitingReaders--;
                 }
             }
             if (aborted) {
@@ -68,6 +77,26 @@ public final class BytePipe {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until a reader is blocked on this pipe with nothing to read (e.g. a server connection
+     * waiting for its next request); false when none did within {@code timeoutMillis}.
+     */
+    public boolean awaitReaderWaiting(long timeoutMillis) throws InterruptedException {
+        lock.lock();
+        try {
+            long left = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+            while (waitingReaders == 0) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = readerWaits.awaitNanos(left);
+            }
+            return true;
         } finally {
             lock.unlock();
         }

@@ -18,13 +18,21 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The benchmark app on Peregrine with its defaults: {@link Router}, {@link StaticFiles} for the
- * files, a streaming copy for the echo.
+ * files, a streaming copy for the echo. Metrics are on, as by default; {@code PEREGRINE_METRICS=off}
+ * in the environment (or {@code -Dbench.metrics=off}) turns them off, so
+ * {@code PEREGRINE_METRICS=off bench/run --servers peregrine ...} measures the difference.
  */
 public final class PeregrineApp {
 
     private static final byte[] HELLO = AppConfig.HELLO.getBytes(StandardCharsets.UTF_8);
 
     private PeregrineApp() {}
+
+    /** Whether metrics stay on: anything but off, false or 0 in PEREGRINE_METRICS / bench.metrics. */
+    static boolean metricsOn() {
+        String v = System.getProperty("bench.metrics", System.getenv("PEREGRINE_METRICS"));
+        return v == null || !(v.equalsIgnoreCase("off") || v.equalsIgnoreCase("false") || v.equals("0"));
+    }
 
     public static void main(String[] args) throws Exception {
         AppConfig cfg = AppConfig.parse(args);
@@ -80,9 +88,12 @@ public final class PeregrineApp {
         }
         Server server = builder
                 .handler(app)
-                .options(ServerOptions.defaults())
+                .options(ServerOptions.builder().metrics(metricsOn()).build())
                 .start();
         cfg.announce("peregrine");
+        if (!metricsOn()) {
+            System.err.println("peregrine: metrics off (PEREGRINE_METRICS / -Dbench.metrics)");
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(java.time.Duration.ofSeconds(2))));
         Thread.currentThread().join(); // the server's threads may be daemons: keep the JVM up
     }

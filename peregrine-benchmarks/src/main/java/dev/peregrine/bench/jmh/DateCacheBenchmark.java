@@ -1,6 +1,6 @@
 package dev.peregrine.bench.jmh;
 
-import dev.peregrine.server.DateCache;
+import dev.peregrine.server.internal.DateCache;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -2,7 +2,7 @@ package dev.peregrine.bench.jmh;
 
 import dev.peregrine.exchange.WriteBuffer;
 import dev.peregrine.http1.ResponseHeadWriter;
-import dev.peregrine.server.DateCache;
+import dev.peregrine.server.internal.DateCache;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -152,6 +152,26 @@ class NettyClientH3Test {
         }
     }
 
+    @Test
+    void http3RequestsAreRecordedThroughTheSharedExchange() throws Exception {
+        Map<String, String> h3Root = Map.of("network.protocol.version", "3", "url.scheme", "https",
+                "http.route", "/", "http.response.status_code", "200");
+        long before = server.metrics().snapshot().total("http.server.request.duration", h3Root);
+        try (NettyH3Client client = new NettyH3Client(H3Server.h3Port(server))) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(client.get("/").get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.metrics().snapshot().total("http.server.request.duration", h3Root) < before + 3
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20); // the response can arrive a moment before its end is recorded
+        }
+        var s = server.metrics().snapshot();
+        assertThat(s.total("http.server.request.duration", h3Root)).isEqualTo(before + 3);
+        assertThat(s.total("peregrine.streams", Map.of("network.protocol.version", "3"))).isGreaterThanOrEqualTo(3);
+    }
+
     static javax.net.ssl.SSLContext insecure() throws Exception {
         javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
         ctx.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
