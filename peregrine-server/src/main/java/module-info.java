@@ -4,7 +4,8 @@
  *
  * <p>Exported to everyone: the handler API ({@code api}), the server and its options
  * ({@code server}), TLS configuration ({@code tls}), the file server ({@code files}), access logs
- * metrics and JFR events ({@code observe}, {@code observe.metrics}, {@code observe.events}) and the transport contracts ({@code transport}). The protocol
+ * metrics, JFR events and the status page ({@code observe} and its subpackages) and the
+ * transport contracts ({@code transport}). The protocol
  * implementations ({@code http1}, {@code http2}, {@code hpack}), the protocol-neutral exchange
  * and the connection internals stay hidden; the few that Peregrine's own HTTP/3 module builds on
  * are exported to it alone.
@@ -17,6 +18,7 @@ module dev.peregrine.server {
     exports dev.peregrine.observe;
     exports dev.peregrine.observe.events;
     exports dev.peregrine.observe.metrics;
+    exports dev.peregrine.observe.status;
     exports dev.peregrine.server;
     exports dev.peregrine.tls;
     exports dev.peregrine.transport;

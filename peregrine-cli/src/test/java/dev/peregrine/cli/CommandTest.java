@@ -101,6 +101,9 @@ class CommandTest {
         assertThat(((Command.Serve) Command.parse("serve", "site", "--immutable")).dev())
                 .isEqualTo(new Command.Dev(false, false, false, false, true));
         assertThat(Command.parse("serve", "site", "--immutable=yes")).isInstanceOf(Command.Invalid.class);
+        assertThat(((Command.Serve) Command.parse("serve", "site", "--status")).dev())
+                .isEqualTo(new Command.Dev(false, false, false, false, false, true));
+        assertThat(Command.parse("serve", "--status=on")).isInstanceOf(Command.Invalid.class);
     }
 
     @Test

@@ -138,7 +138,7 @@ class ModuleBoundaryTest {
         ModuleDescriptor server = graph.findModule("dev.peregrine.server").orElseThrow().reference().descriptor();
         assertThat(server.exports()).filteredOn(e -> !e.isQualified()).extracting(ModuleDescriptor.Exports::source)
                 .containsExactlyInAnyOrder("dev.peregrine.api", "dev.peregrine.files", "dev.peregrine.observe",
-                        "dev.peregrine.observe.events", "dev.peregrine.observe.metrics",
+                        "dev.peregrine.observe.events", "dev.peregrine.observe.metrics", "dev.peregrine.observe.status",
                         "dev.peregrine.server", "dev.peregrine.tls", "dev.peregrine.transport");
         assertThat(server.provides()).extracting(ModuleDescriptor.Provides::service)
                 .containsExactly("dev.peregrine.server.internal.ConnectionSelector");
