@@ -479,6 +479,7 @@ public final class Http1Connection implements ProtocolConnection {
         view.limit(view.capacity()).position(lim);
         int n;
         if (idle) {
+            context.connection().awaitingInput(); // the requests since the last wait reach the metrics now
             WAITING.setVolatile(this, IDLE);
             if ((stopRequested || timedOut == TimeoutControl.Reason.KEEP_ALIVE)
                     && WAITING.compareAndSet(this, IDLE, BUSY)) {

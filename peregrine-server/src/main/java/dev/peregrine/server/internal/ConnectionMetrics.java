@@ -33,6 +33,8 @@ public final class ConnectionMetrics {
     private long openedNanos;
     /** The series the last request of this connection went to: a keep-alive connection's next usually matches. */
     private volatile RequestSeries last;
+    /** HTTP/1.x only: requests summed between waits for input, touched by the connection's thread alone. */
+    private final RequestBatch batch = new RequestBatch();
 
     ConnectionMetrics(Instrumentation server, long id, boolean tls, boolean enabled) {
         this.server = server;
@@ -63,8 +65,25 @@ public final class ConnectionMetrics {
         PeregrineEvents.connectionStart(id, remote, tls);
     }
 
+    /**
+     * Whether requests are summed in {@link #batch}: on a registered HTTP/1.x connection, whose
+     * one thread serves one request at a time (a detached context may be shared by many).
+     */
+    private boolean batches() {
+        return protocol == Instrumentation.CONN_H1 && isOpen;
+    }
+
+    /**
+     * An HTTP/1.x connection is about to wait for its next request: what its requests recorded
+     * since the last wait reaches the shared instruments now ({@link RequestBatch}).
+     */
+    public void awaitingInput() {
+        batch.awaitingInput();
+    }
+
     /** Unregistered: closed for good. */
     public void closed() {
+        batch.awaitingInput();
         long nanos = System.nanoTime() - openedNanos;
         int p = protocol;
         if (enabled) {
@@ -85,6 +104,7 @@ public final class ConnectionMetrics {
         if (before == next) {
             return;
         }
+        batch.awaitingInput(); // an h2c upgrade: the HTTP/1.1 request's record goes out before streams begin
         protocol = next;
         if (enabled && isOpen) {
             server.open[openIndex(before)].decrement();
@@ -177,7 +197,8 @@ public final class ConnectionMetrics {
         if (events) {
             PeregrineEvents.requestStart(id, request.method(), request.target(), request.protocol().text());
         }
-        return System.nanoTime() | 1; // never 0, which means "not recorded"
+        long previousEnd = batches() ? batch.lastEnd : 0;
+        return previousEnd != 0 ? previousEnd : System.nanoTime() | 1; // never 0, which means "not recorded"
     }
 
     /**
@@ -193,20 +214,31 @@ public final class ConnectionMetrics {
         if (started == 0) {
             return;
         }
-        long nanos = System.nanoTime() - started;
+        long end = System.nanoTime();
+        long nanos = end - started;
+        boolean batched = batches();
+        if (batched) {
+            batch.lastEnd = end | 1;
+        }
         RouteTemplate route = request.route();
         if (enabled) {
+            int method = HttpMethods.id(request.method());
+            int version = request.protocol().ordinal();
+            server.ended[Instrumentation.startedIndex(method, tls, version)].increment();
             int s = status >= 100 && status <= 599 ? status : 0;
-            long key = RequestSeries.key(HttpMethods.id(request.method()), s, request.protocol().ordinal(), tls,
-                    route == null ? 0 : route.id(), error.ordinal());
+            long key = RequestSeries.key(method, s, version, tls, route == null ? 0 : route.id(), error.ordinal());
             RequestSeries series = last;
             if (series == null || series.key != key) {
                 series = server.series.get(key);
                 last = series;
             }
-            series.duration.record(nanos);
-            series.requestBody.record(requestBytes);
-            series.responseBody.record(responseBytes);
+            if (batched) {
+                batch.add(series, nanos, requestBytes, responseBytes);
+            } else {
+                series.duration.record(nanos);
+                series.requestBody.record(requestBytes);
+                series.responseBody.record(responseBytes);
+            }
         }
         String errorType = error.label() != null ? error.label() : status >= 500 ? Integer.toString(status) : null;
         PeregrineEvents.requestEnd(id, request.method(), request.target(), route == null ? null : route.template(),

@@ -59,7 +59,28 @@ final class Histogram {
         long v = Math.max(0, value);
         int base = stripe() * row;
         cells.getAndAdd(base + bucket(v, minExp, bounds), 1);
-        cells.getAndAdd(base + bounds + 1, v);
+        if (v != 0) { // bodies are often empty: skip the second atomic add then
+            cells.getAndAdd(base + bounds + 1, v);
+        }
+    }
+
+    /** The bucket {@link #record} would count {@code value} in. */
+    int bucketOf(long value) {
+        return bucket(Math.max(0, value), minExp, bounds);
+    }
+
+    /** Adds values summed elsewhere: {@code count1} in bucket {@code b1}, {@code count2} in {@code b2}, totalling {@code sum}. */
+    void add(int b1, long count1, int b2, long count2, long sum) {
+        int base = stripe() * row;
+        if (count1 != 0) {
+            cells.getAndAdd(base + b1, count1);
+        }
+        if (count2 != 0) {
+            cells.getAndAdd(base + b2, count2);
+        }
+        if (sum != 0) {
+            cells.getAndAdd(base + bounds + 1, sum);
+        }
     }
 
     private int stripe() {

@@ -42,6 +42,8 @@ public final class Instrumentation {
     // ---- recorded only through connections that have metrics on
     /** Requests whose handler started, by method x scheme x protocol version (see {@link #startedIndex}). */
     final LongAdder[] started = adders(HttpMethods.NAMES.length * 2 * 4);
+    /** Requests that ended, indexed as {@link #started}: active requests are the difference, exact even while histograms are batched. */
+    final LongAdder[] ended = adders(HttpMethods.NAMES.length * 2 * 4);
     final RequestSeriesTable series = new RequestSeriesTable();
     /** Open connections by protocol x TLS (ConnectionMetrics moves them between protocols). */
     final LongAdder[] open = adders(PROTOCOLS * 2);

@@ -35,10 +35,14 @@ final class MetricsSnapshots {
     static MetricsSnapshot of(Instrumentation m) {
         Instant now = Instant.now();
         // Ended requests before started ones: a request that ends in between then shows as active
-        // for this one snapshot, never as a negative count.
+        // for this one snapshot, never as a negative count. Counted apart from the histograms,
+        // which an HTTP/1.x connection adds to in batches.
+        long[] ended = new long[m.started.length];
+        for (int i = 0; i < ended.length; i++) {
+            ended[i] = m.ended[i].sum();
+        }
         List<RequestSeries> series = m.series.all();
         List<Metric> out = new ArrayList<>();
-        long[] ended = new long[m.started.length];
         List<Metric.Point> durations = new ArrayList<>();
         List<Metric.Point> requestBodies = new ArrayList<>();
         List<Metric.Point> responseBodies = new ArrayList<>();
@@ -48,10 +52,6 @@ final class MetricsSnapshots {
             durations.add(new HistogramPoint(a, d));
             requestBodies.add(new HistogramPoint(a, s.requestBody.snapshot(BYTES, 1)));
             responseBodies.add(new HistogramPoint(a, s.responseBody.snapshot(BYTES, 1)));
-            if (s.key != RequestSeries.OVERFLOW_KEY) {
-                ended[Instrumentation.startedIndex(RequestSeries.method(s.key), RequestSeries.https(s.key),
-                        RequestSeries.protocol(s.key))] += d.count();
-            }
         }
         List<Metric.Point> active = new ArrayList<>();
         long[] activeByProtocolTls = new long[4 * 2];
