@@ -1,9 +1,9 @@
 package dev.peregrine.http1;
 
+import dev.peregrine.server.ServerOptions;
 import dev.peregrine.server.internal.ConnectionSelector;
 import dev.peregrine.server.internal.ProtocolConnection;
 import dev.peregrine.server.internal.ServerContext;
-import dev.peregrine.server.ServerOptions;
 import dev.peregrine.transport.Connection;
 import java.util.List;
 

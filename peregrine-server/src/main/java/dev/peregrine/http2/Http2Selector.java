@@ -1,10 +1,10 @@
 package dev.peregrine.http2;
 
 import dev.peregrine.http2.frame.FrameReader;
+import dev.peregrine.server.ServerOptions;
 import dev.peregrine.server.internal.ConnectionSelector;
 import dev.peregrine.server.internal.ProtocolConnection;
 import dev.peregrine.server.internal.ServerContext;
-import dev.peregrine.server.ServerOptions;
 import dev.peregrine.server.internal.UpgradeRequest;
 import dev.peregrine.transport.Connection;
 import java.nio.charset.StandardCharsets;

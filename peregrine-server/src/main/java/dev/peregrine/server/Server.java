@@ -1,14 +1,14 @@
 package dev.peregrine.server;
 
-import dev.peregrine.server.internal.Instrumentation;
+import dev.peregrine.api.Handler;
 import dev.peregrine.server.internal.BufferPool;
 import dev.peregrine.server.internal.CoarseClock;
 import dev.peregrine.server.internal.ConnectionSelector;
 import dev.peregrine.server.internal.DateCache;
+import dev.peregrine.server.internal.Instrumentation;
 import dev.peregrine.server.internal.MultiplexedBinding;
 import dev.peregrine.server.internal.ProtocolSelection;
 import dev.peregrine.server.internal.ServerContext;
-import dev.peregrine.api.Handler;
 import dev.peregrine.tls.TlsMiddleware;
 import dev.peregrine.tls.TlsOptions;
 import dev.peregrine.transport.Connection;

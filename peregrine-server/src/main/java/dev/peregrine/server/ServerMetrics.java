@@ -1,7 +1,7 @@
 package dev.peregrine.server;
 
-import dev.peregrine.server.internal.Instrumentation;
 import dev.peregrine.observe.metrics.MetricsSnapshot;
+import dev.peregrine.server.internal.Instrumentation;
 
 /**
  * A server's instruments ({@code server.metrics()}): read them all at once with

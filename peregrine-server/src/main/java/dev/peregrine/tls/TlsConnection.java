@@ -1,9 +1,9 @@
 package dev.peregrine.tls;
 
+import dev.peregrine.api.TlsSession;
 import dev.peregrine.tls.TlsHandshakeException.Reason;
 import dev.peregrine.transport.Connection;
 import dev.peregrine.transport.SocketConnection;
-import dev.peregrine.api.TlsSession;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;

@@ -3,11 +3,11 @@ package dev.peregrine.http1;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peregrine.api.Handler;
+import dev.peregrine.server.ServerOptions;
 import dev.peregrine.server.internal.BufferPool;
 import dev.peregrine.server.internal.DateCache;
-import dev.peregrine.server.internal.ServerContext;
 import dev.peregrine.server.internal.Instrumentation;
-import dev.peregrine.server.ServerOptions;
+import dev.peregrine.server.internal.ServerContext;
 import dev.peregrine.transport.InMemoryConnection;
 import java.io.IOException;
 import java.io.InputStream;

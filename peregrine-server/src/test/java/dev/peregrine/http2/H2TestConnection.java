@@ -3,12 +3,12 @@ package dev.peregrine.http2;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peregrine.api.Handler;
+import dev.peregrine.server.Http2Options;
+import dev.peregrine.server.ServerOptions;
 import dev.peregrine.server.internal.BufferPool;
 import dev.peregrine.server.internal.DateCache;
-import dev.peregrine.server.Http2Options;
-import dev.peregrine.server.internal.ServerContext;
 import dev.peregrine.server.internal.Instrumentation;
-import dev.peregrine.server.ServerOptions;
+import dev.peregrine.server.internal.ServerContext;
 import dev.peregrine.transport.InMemoryConnection;
 import java.time.Duration;
 

@@ -3,8 +3,8 @@ package dev.peregrine.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peregrine.observe.metrics.HistogramSnapshot;
-import dev.peregrine.observe.metrics.Metric;
 import dev.peregrine.observe.metrics.Metric.Kind;
+import dev.peregrine.observe.metrics.Metric;
 import dev.peregrine.observe.metrics.MetricsSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

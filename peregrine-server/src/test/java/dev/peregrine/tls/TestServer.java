@@ -1,7 +1,7 @@
 package dev.peregrine.tls;
 
-import dev.peregrine.transport.SocketConnection;
 import dev.peregrine.api.TlsSession;
+import dev.peregrine.transport.SocketConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

@@ -1,11 +1,11 @@
 package dev.peregrine.server.internal;
 
-import dev.peregrine.server.TimeoutKind;
 import dev.peregrine.api.Protocol;
 import dev.peregrine.api.Request;
 import dev.peregrine.api.RouteTemplate;
 import dev.peregrine.api.TlsSession;
 import dev.peregrine.observe.events.PeregrineEvents;
+import dev.peregrine.server.TimeoutKind;
 import dev.peregrine.tls.TlsHandshakeException;
 
 /**

@@ -1,7 +1,7 @@
 package dev.peregrine.server.internal;
 
-import dev.peregrine.server.TimeoutKind;
 import dev.peregrine.observe.metrics.MetricsSnapshot;
+import dev.peregrine.server.TimeoutKind;
 import dev.peregrine.tls.TlsHandshakeException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;

@@ -4,10 +4,10 @@ import dev.peregrine.server.TimeoutKind;
 import static dev.peregrine.observe.metrics.Instruments.*;
 
 import dev.peregrine.observe.metrics.HistogramSnapshot;
-import dev.peregrine.observe.metrics.Metric;
 import dev.peregrine.observe.metrics.Metric.HistogramPoint;
 import dev.peregrine.observe.metrics.Metric.Kind;
 import dev.peregrine.observe.metrics.Metric.LongPoint;
+import dev.peregrine.observe.metrics.Metric;
 import dev.peregrine.observe.metrics.MetricsSnapshot;
 import dev.peregrine.tls.TlsHandshakeException;
 import java.time.Instant;
