@@ -15,7 +15,7 @@ class ListingJsonTest {
 
     private static String quoted(String s) {
         StringBuilder out = new StringBuilder();
-        ListingJson.quote(s, out);
+        dev.peregrine.server.internal.JsonStrings.quote(s, out);
         return out.toString();
     }
 

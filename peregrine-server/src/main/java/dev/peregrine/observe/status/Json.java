@@ -1,10 +1,11 @@
 package dev.peregrine.observe.status;
 
+import dev.peregrine.server.internal.JsonStrings;
 import java.util.Map;
 
 /**
- * A small JSON writer for the status samples (RFC 8259): objects, arrays, strings, longs and
- * finite doubles, with commas placed by the writer. Non-finite doubles become 0, which JSON
+ * A small JSON writer for the status samples (RFC 8259): objects, arrays, strings (escaped by
+ * {@link JsonStrings}), longs and finite doubles, with commas placed by the writer. Non-finite doubles become 0, which JSON
  * cannot otherwise carry.
  */
 final class Json {
@@ -103,25 +104,6 @@ final class Json {
     }
 
     private void quote(String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    // Control characters, and the line separators that break scripts reading JSON as code.
-                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
+        JsonStrings.quote(s, out);
     }
 }
