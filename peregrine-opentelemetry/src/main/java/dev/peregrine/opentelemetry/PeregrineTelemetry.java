@@ -6,6 +6,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Tracer;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Connects Peregrine to an application's {@link OpenTelemetry} instance (the SDK it configured,
@@ -56,9 +57,12 @@ public final class PeregrineTelemetry {
         SnapshotObserver counters = SnapshotObserver.register(meter, server.metrics());
         HistogramRecorder histograms = HistogramRecorder.create(meter, server.metrics().snapshot());
         server.metrics().addListener(histograms);
+        AtomicBoolean closed = new AtomicBoolean();
         return () -> {
-            server.metrics().removeListener(histograms);
-            counters.close();
+            if (closed.compareAndSet(false, true)) {
+                server.metrics().removeListener(histograms);
+                counters.close();
+            }
         };
     }
 
