@@ -1,5 +1,6 @@
 package dev.peregrine.server;
 
+import dev.peregrine.observe.metrics.MeasurementListener;
 import dev.peregrine.observe.metrics.MetricsSnapshot;
 import dev.peregrine.server.internal.Instrumentation;
 
@@ -26,6 +27,21 @@ public final class ServerMetrics {
     /** Every instrument now, with its points by attribute set. */
     public MetricsSnapshot snapshot() {
         return instruments.snapshot();
+    }
+
+    /**
+     * From now on {@code listener} sees each histogram measurement as it is recorded (request,
+     * connection and TLS handshake durations, body sizes), for a bridge that aggregates them its
+     * own way, such as {@code peregrine-opentelemetry}. Only connections with metrics on report.
+     * With none registered this costs recording one volatile read.
+     */
+    public void addListener(MeasurementListener listener) {
+        instruments.addListener(listener);
+    }
+
+    /** Stops calling {@code listener}; false if it was not registered. */
+    public boolean removeListener(MeasurementListener listener) {
+        return instruments.removeListener(listener);
     }
 
     /** Turns recording on or off for connections accepted from now on; open ones keep their state. */

@@ -4,9 +4,11 @@ import dev.peregrine.api.Protocol;
 import dev.peregrine.api.Request;
 import dev.peregrine.api.RouteTemplate;
 import dev.peregrine.api.TlsSession;
+import dev.peregrine.observe.metrics.MeasurementListener;
 import dev.peregrine.observe.events.PeregrineEvents;
 import dev.peregrine.server.TimeoutKind;
 import dev.peregrine.tls.TlsHandshakeException;
+import java.util.Map;
 
 /**
  * One connection's metrics and events context (Kestrel's ConnectionMetricsContext): made by the
@@ -89,6 +91,10 @@ public final class ConnectionMetrics {
         if (enabled) {
             server.open[openIndex(p)].decrement();
             server.connectionDuration[openIndex(p)].record(nanos);
+            MeasurementListener[] listeners = server.listeners;
+            if (listeners != null) {
+                connectionClosed(listeners, MetricsSnapshots.CONNECTION_DURATION_ATTRIBUTES.get(openIndex(p)), nanos);
+            }
         }
         PeregrineEvents.connectionEnd(id, protocolText(p), tls, nanos);
     }
@@ -163,6 +169,10 @@ public final class ConnectionMetrics {
             int slot = failure != null ? 3 + failure.reason().ordinal()
                     : versionSlot(session == null ? null : session.protocol());
             server.handshakes[slot].record(nanos);
+            MeasurementListener[] listeners = server.listeners;
+            if (listeners != null) {
+                tlsHandshakeEnded(listeners, MetricsSnapshots.HANDSHAKE_ATTRIBUTES.get(slot), nanos);
+            }
         }
         if (session != null) {
             PeregrineEvents.tlsHandshake(id, session.protocol(), session.cipherSuite(), session.applicationProtocol(),
@@ -239,10 +249,51 @@ public final class ConnectionMetrics {
                 series.requestBody.record(requestBytes);
                 series.responseBody.record(responseBytes);
             }
+            MeasurementListener[] listeners = server.listeners; // null unless a bridge registered: the only cost
+            if (listeners != null) {
+                requestEnded(listeners, series.attributes, nanos, requestBytes, responseBytes);
+            }
         }
         String errorType = error.label() != null ? error.label() : status >= 500 ? Integer.toString(status) : null;
         PeregrineEvents.requestEnd(id, request.method(), request.target(), route == null ? null : route.template(),
                 status, requestBytes, responseBytes, request.protocol().text(), nanos, errorType);
+    }
+
+    // ---------------------------------------------------------------- listeners
+    // Out of line, so the recording methods stay small; a listener's failure loses its measurement
+    // only, never the request or the connection.
+
+    private static void requestEnded(MeasurementListener[] listeners, Map<String, String> attributes,
+            long nanos, long requestBytes, long responseBytes) {
+        for (MeasurementListener l : listeners) {
+            try {
+                l.requestEnded(attributes, nanos, requestBytes, responseBytes);
+            } catch (RuntimeException ignored) {
+                // see above
+            }
+        }
+    }
+
+    private static void connectionClosed(MeasurementListener[] listeners, Map<String, String> attributes,
+            long nanos) {
+        for (MeasurementListener l : listeners) {
+            try {
+                l.connectionClosed(attributes, nanos);
+            } catch (RuntimeException ignored) {
+                // see above
+            }
+        }
+    }
+
+    private static void tlsHandshakeEnded(MeasurementListener[] listeners, Map<String, String> attributes,
+            long nanos) {
+        for (MeasurementListener l : listeners) {
+            try {
+                l.tlsHandshakeEnded(attributes, nanos);
+            } catch (RuntimeException ignored) {
+                // see above
+            }
+        }
     }
 
     // ---------------------------------------------------------------- errors

@@ -1,5 +1,6 @@
 package dev.peregrine.server.internal;
 
+import dev.peregrine.observe.metrics.MeasurementListener;
 import dev.peregrine.observe.metrics.MetricsSnapshot;
 import dev.peregrine.server.TimeoutKind;
 import dev.peregrine.tls.TlsHandshakeException;
@@ -65,6 +66,11 @@ public final class Instrumentation {
     final LongAdder acceptErrors = new LongAdder();
 
     private volatile boolean enabled;
+    /**
+     * Who sees each histogram measurement (an OpenTelemetry bridge); {@code null}, not empty, when
+     * nobody does, so recording pays one volatile read and a null check. Copied on write.
+     */
+    volatile MeasurementListener[] listeners;
 
     /** Metrics on. */
     public Instrumentation() {
@@ -148,6 +154,33 @@ public final class Instrumentation {
         if (enabled) {
             acceptErrors.increment();
         }
+    }
+
+    /** From now on {@code listener} sees every histogram measurement, after the server's own histogram. */
+    public synchronized void addListener(MeasurementListener listener) {
+        java.util.Objects.requireNonNull(listener);
+        MeasurementListener[] now = listeners;
+        MeasurementListener[] next = now == null ? new MeasurementListener[1] : java.util.Arrays.copyOf(now, now.length + 1);
+        next[next.length - 1] = listener;
+        listeners = next;
+    }
+
+    /** Stops calling {@code listener}; false if it was not registered. */
+    public synchronized boolean removeListener(MeasurementListener listener) {
+        MeasurementListener[] now = listeners;
+        if (now == null) {
+            return false;
+        }
+        for (int i = 0; i < now.length; i++) {
+            if (now[i] == listener) {
+                MeasurementListener[] next = new MeasurementListener[now.length - 1];
+                System.arraycopy(now, 0, next, 0, i);
+                System.arraycopy(now, i + 1, next, i, next.length - i);
+                listeners = next.length == 0 ? null : next;
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Every instrument now, with its points by attribute set. */

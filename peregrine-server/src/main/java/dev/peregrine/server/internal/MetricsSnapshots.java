@@ -30,6 +30,30 @@ final class MetricsSnapshots {
     /** ... and of a connection by its protocol slot (none chosen yet: no attribute). */
     private static final String[] CONNECTION_VERSIONS = {null, "1.1", "2", "3"};
 
+    /** The attributes of {@code connectionDuration[protocol * 2 + tls]}, made once (listeners cache by identity). */
+    static final List<Map<String, String>> CONNECTION_DURATION_ATTRIBUTES;
+    /** The attributes of {@code handshakes[slot]}. */
+    static final List<Map<String, String>> HANDSHAKE_ATTRIBUTES;
+
+    static {
+        List<Map<String, String>> c = new ArrayList<>();
+        for (int p = 0; p < Instrumentation.PROTOCOLS; p++) {
+            for (int tls = 0; tls < 2; tls++) {
+                c.add(connectionAttributes(p, tls == 1, null));
+            }
+        }
+        CONNECTION_DURATION_ATTRIBUTES = List.copyOf(c);
+        List<Map<String, String>> h = new ArrayList<>();
+        String[] versions = {"1.2", "1.3", null};
+        for (int i = 0; i < 3; i++) {
+            h.add(attrs(ATTR_TLS_VERSION, versions[i]));
+        }
+        for (TlsHandshakeException.Reason r : TlsHandshakeException.Reason.values()) {
+            h.add(attrs(ATTR_ERROR_TYPE, r.name().toLowerCase(Locale.ROOT)));
+        }
+        HANDSHAKE_ATTRIBUTES = List.copyOf(h);
+    }
+
     private MetricsSnapshots() {}
 
     static MetricsSnapshot of(Instrumentation m) {
@@ -47,7 +71,7 @@ final class MetricsSnapshots {
         List<Metric.Point> requestBodies = new ArrayList<>();
         List<Metric.Point> responseBodies = new ArrayList<>();
         for (RequestSeries s : series) {
-            Map<String, String> a = requestAttributes(s.key);
+            Map<String, String> a = s.attributes;
             HistogramSnapshot d = s.duration.snapshot(SECONDS, NANOS);
             durations.add(new HistogramPoint(a, d));
             requestBodies.add(new HistogramPoint(a, s.requestBody.snapshot(BYTES, 1)));
@@ -85,7 +109,7 @@ final class MetricsSnapshots {
             for (int tls = 0; tls < 2; tls++) {
                 Histogram h = m.connectionDuration[p * 2 + tls];
                 if (!h.isEmpty()) {
-                    durationsByProtocol.add(new HistogramPoint(connectionAttributes(p, tls == 1, null),
+                    durationsByProtocol.add(new HistogramPoint(CONNECTION_DURATION_ATTRIBUTES.get(p * 2 + tls),
                             h.snapshot(SECONDS, NANOS)));
                 }
             }
@@ -158,15 +182,12 @@ final class MetricsSnapshots {
 
     private static Metric handshakes(Instrumentation m) {
         List<Metric.Point> points = new ArrayList<>();
-        String[] versions = {"1.2", "1.3", null};
         for (int i = 0; i < m.handshakes.length; i++) {
             Histogram h = m.handshakes[i];
             if (h.isEmpty()) {
                 continue;
             }
-            Map<String, String> a = i < 3 ? attrs(ATTR_TLS_VERSION, versions[i])
-                    : attrs(ATTR_ERROR_TYPE, TlsHandshakeException.Reason.values()[i - 3].name().toLowerCase(Locale.ROOT));
-            points.add(new HistogramPoint(a, h.snapshot(SECONDS, NANOS)));
+            points.add(new HistogramPoint(HANDSHAKE_ATTRIBUTES.get(i), h.snapshot(SECONDS, NANOS)));
         }
         return new Metric(TLS_HANDSHAKE_DURATION, "s", "Duration of TLS handshakes.", Kind.HISTOGRAM, points);
     }
@@ -218,7 +239,7 @@ final class MetricsSnapshots {
                 "Number of requests refused as malformed, too large or too slow.", Kind.COUNTER, points);
     }
 
-    private static Map<String, String> requestAttributes(long key) {
+    static Map<String, String> requestAttributes(long key) {
         if (key == RequestSeries.OVERFLOW_KEY) {
             return attrs(ATTR_OVERFLOW, "true");
         }

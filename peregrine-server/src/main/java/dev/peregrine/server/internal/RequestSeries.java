@@ -1,5 +1,7 @@
 package dev.peregrine.server.internal;
 
+import java.util.Map;
+
 /**
  * The request instruments of one attribute set: method, status, route, protocol version, scheme
  * and error type, packed into {@link #key}. Created once per combination, then only recorded into.
@@ -16,12 +18,15 @@ final class RequestSeries {
     static final long OVERFLOW_KEY = -1;
 
     final long key;
+    /** The attributes snapshots and listeners see: made once, so listeners can cache by identity. */
+    final Map<String, String> attributes;
     final Histogram duration = Histogram.nanos();
     final Histogram requestBody = Histogram.bytes();
     final Histogram responseBody = Histogram.bytes();
 
     RequestSeries(long key) {
         this.key = key;
+        this.attributes = MetricsSnapshots.requestAttributes(key);
     }
 
     /**
