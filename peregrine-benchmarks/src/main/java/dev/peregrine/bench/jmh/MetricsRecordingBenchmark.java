@@ -48,12 +48,18 @@ public class MetricsRecordingBenchmark {
     public static class Connection {
         ConnectionMetrics on;
         ConnectionMetrics off;
+        /** A registered HTTP/1.1 connection: its requests are batched between waits for input. */
+        ConnectionMetrics http1;
+        int inBatch;
         final Request request = new FixedRequest(RouteTemplate.of("/plaintext"));
 
         @Setup
         public void setup(Server server) {
             on = server.on.detached();
             off = server.off.detached();
+            http1 = server.on.connection(1, false);
+            http1.protocol(dev.peregrine.api.Protocol.HTTP_1_1);
+            http1.opened(null);
         }
     }
 
@@ -61,6 +67,18 @@ public class MetricsRecordingBenchmark {
     public long recordMetricsOn(Connection c) {
         long t = c.on.requestStarted(c.request);
         c.on.requestEnded(t, c.request, 200, 0, 13, RequestError.NONE);
+        return t;
+    }
+
+    /** As HTTP/1.1 records a 16-deep pipelined batch: the wait for input after every 16th request. */
+    @Benchmark
+    public long recordMetricsOnPipelinedHttp1(Connection c) {
+        long t = c.http1.requestStarted(c.request);
+        c.http1.requestEnded(t, c.request, 200, 0, 13, RequestError.NONE);
+        if (++c.inBatch == 16) {
+            c.inBatch = 0;
+            c.http1.awaitingInput();
+        }
         return t;
     }
 
