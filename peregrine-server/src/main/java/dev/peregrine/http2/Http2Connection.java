@@ -76,6 +76,8 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
     private volatile long shutdownSinceNanos;
     private volatile boolean peerGoingAway;
     private volatile long idleSinceNanos;
+    /** When an incomplete frame or field block began waiting with no stream open; 0: none. */
+    private volatile long partialSinceNanos;
     private volatile boolean closed;
     private Thread writerThread;
     /** The HTTP/1.1 request that upgraded to h2c: stream 1 (RFC 7540 §3.2), or null. */
@@ -186,6 +188,9 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
             if (preface) {
                 readFrames();
             }
+            // Slowloris: a frame or field block left incomplete with no stream open gets the headers deadline (tick).
+            boolean partial = streams.isEmpty() && (input.buffer().hasRemaining() || reader.expectingContinuation());
+            partialSinceNanos = !partial ? 0 : partialSinceNanos != 0 ? partialSinceNanos : context.clock().nanoTime() | 1;
             if (input.read(transport, streams.isEmpty()) < 0) {
                 if (!finalGoAwaySent && !closed) {
                     LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection " + id + ": client closed");
@@ -388,7 +393,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         ReentrantLock lock = writer.lock();
         lock.lock();
         try {
-            endedByClient(s, "HEADERS");
+            s.requireNotEndedByClient("HEADERS");
             if (!s.state.recvHeaders(endStream)) {
                 return;
             }
@@ -399,24 +404,8 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         if (malformed != null) {
             throw new Http2StreamException(s.id, Http2ErrorCode.PROTOCOL_ERROR, "malformed trailers: " + malformed);
         }
-        checkLength(s, true);
+        s.checkContentLength(true);
         s.body.end(fields.headers());
-    }
-
-    /** Frames after the client's END_STREAM closed the stream: a connection error (RFC 9113 §5.1, closed). */
-    private static void endedByClient(Http2Stream s, String what) throws Http2ConnectionException {
-        if (s.state.isClosed() && !s.state.isReset()) {
-            throw new Http2ConnectionException(Http2ErrorCode.STREAM_CLOSED,
-                    what + " on stream " + s.id + " after its END_STREAM (RFC 9113 §5.1)");
-        }
-    }
-
-    private static void checkLength(Http2Stream s, boolean ended) throws Http2StreamException {
-        long declared = s.fields.contentLength();
-        if (declared >= 0 && (s.received > declared || ended && s.received != declared)) {
-            throw new Http2StreamException(s.id, Http2ErrorCode.PROTOCOL_ERROR,
-                    "DATA (" + s.received + " bytes) does not match content-length " + declared + " (RFC 9113 §8.1.1)");
-        }
     }
 
     @Override
@@ -445,7 +434,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         ReentrantLock lock = writer.lock();
         lock.lock();
         try {
-            endedByClient(s, "DATA");
+            s.requireNotEndedByClient("DATA");
             deliver = s.state.recvData(endStream);
         } catch (Http2Exception e) {
             receiveWindow.credit(flowControlledLength);
@@ -462,7 +451,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
             receiveWindow.credit(padding);
         }
         s.received += len;
-        checkLength(s, endStream);
+        s.checkContentLength(endStream);
         if (!s.body.offer(data, off, len)) {
             throw new Http2StreamException(streamId, Http2ErrorCode.FLOW_CONTROL_ERROR,
                     "DATA beyond the stream window (RFC 9113 §6.9.1)");
@@ -718,6 +707,13 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         long ping = stopPingSentNanos;
         if (ping != 0 && !finalGoAwaySent && nowNanos - ping > CLOSE_GRACE_NANOS) {
             sendFinalGoAway(); // no PING ACK: the client is slow or broken; stop anyway
+        }
+        long partial = partialSinceNanos;
+        if (partial != 0 && nowNanos - partial > context.options().requestHeadersTimeout().toNanos()) {
+            context.connection().timedOut(TimeoutKind.REQUEST_HEADERS);
+            LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection " + id + ": request_headers timeout");
+            abort(); // mid-frame: nothing more can be framed for this client
+            return;
         }
         long idle = idleSinceNanos;
         if (idle != 0 && !stopping && streams.isEmpty()

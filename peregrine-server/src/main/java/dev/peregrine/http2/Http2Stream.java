@@ -5,7 +5,9 @@ import dev.peregrine.exchange.ExchangeResponse;
 import dev.peregrine.exchange.RequestFields;
 import dev.peregrine.exchange.StreamExchange;
 import dev.peregrine.exchange.StreamRequest;
+import dev.peregrine.http2.frame.Http2ConnectionException;
 import dev.peregrine.http2.frame.Http2ErrorCode;
+import dev.peregrine.http2.frame.Http2StreamException;
 import dev.peregrine.http2.frame.StreamState;
 import dev.peregrine.server.internal.ServerContext;
 import java.io.IOException;
@@ -119,5 +121,22 @@ final class Http2Stream implements Runnable, RequestBodyPipe.Consumer, java.util
     @Override
     public String toString() {
         return "stream " + id + " " + state;
+    }
+
+    /** Frames after the client's END_STREAM closed the stream: a connection error (RFC 9113 §5.1, closed). */
+    void requireNotEndedByClient(String what) throws Http2ConnectionException {
+        if (state.isClosed() && !state.isReset()) {
+            throw new Http2ConnectionException(Http2ErrorCode.STREAM_CLOSED,
+                    what + " on stream " + id + " after its END_STREAM (RFC 9113 §5.1)");
+        }
+    }
+
+    /** The DATA received so far against a declared content-length (RFC 9113 §8.1.1): a stream error when past it or, at the end, short of it. */
+    void checkContentLength(boolean ended) throws Http2StreamException {
+        long declared = fields.contentLength();
+        if (declared >= 0 && (received > declared || ended && received != declared)) {
+            throw new Http2StreamException(id, Http2ErrorCode.PROTOCOL_ERROR,
+                    "DATA (" + received + " bytes) does not match content-length " + declared + " (RFC 9113 §8.1.1)");
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.peregrine.e2e.abuse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peregrine.server.Server;
+import dev.peregrine.server.TimeoutKind;
 import dev.peregrine.testkit.RawResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -102,6 +103,42 @@ class SlowlorisTest {
             legit.awaitProgress(5, Abuse.FIRE);
         }
         assertThat(server.metrics().timedOutConnections()).isEqualTo(attackers);
+        Abuse.awaitCondition(() -> server.metrics().activeConnections() == 0, Abuse.FIRE,
+                () -> "every connection to be unregistered: " + server.metrics());
+    }
+
+    /** An empty SETTINGS frame (RFC 9113 §6.5), then the 9-byte header of a 100-byte HEADERS frame on stream 1 with END_HEADERS. */
+    private static final byte[] SETTINGS = {0, 0, 0, 4, 0, 0, 0, 0, 0};
+    private static final byte[] HEADERS_FRAME_HEADER = {0, 0, 100, 1, 4, 0, 0, 0, 1};
+
+    @Test
+    void anHttp2HeadersFrameTrickledOneByteASecondIsCutAtTheHeadersDeadline() throws Exception {
+        // After the preface and SETTINGS nothing is open, and the frame never completes: without a
+        // deadline of its own this waited for the keep-alive timeout (or our SETTINGS ack one).
+        int attackers = 200;
+        Abuse.assumeFileDescriptors(2L * attackers + 200);
+        server = Abuse.start((req, res) -> res.send("ok " + req.path()),
+                Abuse.lenient().requestHeadersTimeout(Duration.ofSeconds(2)).build());
+        byte[] opening = new byte[PREFACE.length + SETTINGS.length + HEADERS_FRAME_HEADER.length];
+        System.arraycopy(PREFACE, 0, opening, 0, PREFACE.length);
+        System.arraycopy(SETTINGS, 0, opening, PREFACE.length, SETTINGS.length);
+        System.arraycopy(HEADERS_FRAME_HEADER, 0, opening, PREFACE.length + SETTINGS.length, HEADERS_FRAME_HEADER.length);
+        LegitClient legit = new LegitClient("keep-alive client", server.port(), Duration.ofMillis(20), (c, n) -> {
+            RawResponse r = c.request("GET /legit/" + n + " HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertThat(r.status()).isEqualTo(200);
+        });
+        try (legit; Herd herd = Herd.connect(server.port(), attackers, 0, true, i -> opening)) {
+            long deadline = System.nanoTime() + Abuse.FIRE.toNanos();
+            for (int sent = 0; herd.open() > 0 && System.nanoTime() - deadline < 0 && sent < 99; sent++) {
+                herd.pump(1000);
+                herd.sendToOpen(i -> new byte[] {(byte) 0x82}); // one more byte of the field block
+            }
+            herd.pump(Math.max(0, (deadline - System.nanoTime()) / 1_000_000L));
+            assertThat(herd.open()).as("attackers still open: %s", herd.openOnes()).isZero();
+            legit.awaitProgress(5, Abuse.FIRE);
+        }
+        assertThat(server.metrics().timeouts(TimeoutKind.REQUEST_HEADERS)).as(server.metrics().toString())
+                .isEqualTo(attackers);
         Abuse.awaitCondition(() -> server.metrics().activeConnections() == 0, Abuse.FIRE,
                 () -> "every connection to be unregistered: " + server.metrics());
     }
