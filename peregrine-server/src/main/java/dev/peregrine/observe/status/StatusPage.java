@@ -118,7 +118,11 @@ public final class StatusPage implements Filter, AutoCloseable {
             next.handle(request, response);
             return;
         }
-        if (!allowed(request)) {
+        String sub = path.substring(PATH.length());
+        // The script and style hold no data and are what ships in the jar: served to all, so a page
+        // opened with ?token= (which its subresource URLs do not carry) still loads them.
+        boolean asset = sub.equals("/status.js") || sub.equals("/status.css");
+        if (!asset && !allowed(request)) {
             response.header("content-type", "text/plain; charset=utf-8");
             response.status(403).send("The status page is served to loopback clients, or with its token.\n");
             return;
@@ -131,7 +135,7 @@ public final class StatusPage implements Filter, AutoCloseable {
         }
         response.header("cache-control", "no-store");
         response.header("x-content-type-options", "nosniff");
-        switch (path.substring(PATH.length())) {
+        switch (sub) {
             case "", "/" -> {
                 response.header("content-security-policy", CSP);
                 response.header("referrer-policy", "no-referrer");

@@ -165,5 +165,9 @@ class StatusPageTest {
         assertThat(get(base + StatusPage.PATH + "?token=wrong").statusCode()).isEqualTo(403);
         assertThat(get(base + StatusPage.PATH + "?token=s3cret").statusCode()).isEqualTo(200);
         assertThat(get(base + StatusPage.PATH + "/sample.json?token=s3cret").statusCode()).isEqualTo(200);
+        // The page's script and style URLs carry no token: they must load for it all the same.
+        assertThat(get(base + StatusPage.PATH + "/status.js").statusCode()).isEqualTo(200);
+        assertThat(get(base + StatusPage.PATH + "/status.css").statusCode()).isEqualTo(200);
+        assertThat(get(base + StatusPage.PATH + "/events").statusCode()).isEqualTo(403);
     }
 }
