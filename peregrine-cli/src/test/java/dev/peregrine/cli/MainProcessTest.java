@@ -2,9 +2,6 @@ package dev.peregrine.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,18 +38,9 @@ class MainProcessTest {
                 "--https-port", "0", "--cert-dir", certs.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
-        // Read stdout from the start on its own thread: once the process exits, its pipe may
-        // already be closed under a reader that only begins then.
-        LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = Thread.ofVirtual().start(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = out.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                lines.add("(stdout failed: " + e + ")");
-            }
-        });
+        OutputLines output = new OutputLines(p.getInputStream());
+        LinkedBlockingQueue<String> lines = output.lines;
+        Thread reader = output.reader;
         try {
             // Four lines, printed together once every listener is bound: HTTP, HTTPS, HTTP/3, which certificate.
             String banner = lines.poll(WAIT_SECONDS, TimeUnit.SECONDS);

@@ -2,10 +2,8 @@ package dev.peregrine.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.StringWriter;
 import java.lang.module.Configuration;
 import java.lang.module.ModuleDescriptor;
@@ -160,16 +158,9 @@ class ModuleBoundaryTest {
                 "serve", site.toString(), "--port", "0", "--https-port", "0", "--cert-dir", certs.toString(),
                 "--host", "127.0.0.1", "--quiet")
                 .redirectErrorStream(true).start();
-        LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = Thread.ofVirtual().start(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = out.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                lines.add("(output failed: " + e + ")");
-            }
-        });
+        OutputLines output = new OutputLines(p.getInputStream());
+        LinkedBlockingQueue<String> lines = output.lines;
+        Thread reader = output.reader;
         try {
             String banner = lines.poll(WAIT_SECONDS, TimeUnit.SECONDS);
             Matcher m = Pattern.compile("Serving .+ on (http://127\\.0\\.0\\.1:\\d+/)").matcher(String.valueOf(banner));
