@@ -131,7 +131,8 @@ public final class Http1Connection implements ProtocolConnection {
         this.transport = transport;
         this.context = context;
         this.options = context.options();
-        this.writes = new ResponseWrites(transport, timeouts, context.clock(), options.maxResponseBufferBytes());
+        this.writes = new ResponseWrites(transport, timeouts, context.clock(), context.connection(),
+                options.maxResponseBufferBytes());
         timeouts.startWriteRate(options.minResponseBytesPerSecond(), options.minResponseRateGracePeriod().toNanos());
         this.parkDelayMillis = (int) Math.clamp(options.idleParkDelay().toMillis(), 1, Integer.MAX_VALUE);
         this.parser = new RequestHeadParser(options.maxRequestLineBytes(), options.maxRequestHeaderBytes(),

@@ -2,6 +2,7 @@ package dev.peregrine.http1;
 
 import dev.peregrine.exchange.WriteBuffer;
 import dev.peregrine.server.internal.CoarseClock;
+import dev.peregrine.server.internal.ConnectionMetrics;
 import dev.peregrine.server.internal.TimeoutControl;
 import dev.peregrine.transport.Connection;
 import java.io.EOFException;
@@ -32,15 +33,19 @@ final class ResponseWrites {
     private final Connection transport;
     private final TimeoutControl timeouts;
     private final CoarseClock clock;
+    /** Told after each write of the buffer: the responses complete in it have been answered. */
+    private final ConnectionMetrics metrics;
     private final int flushAtBytes;
     private final WriteBuffer out = new WriteBuffer(IDLE_BYTES);
     private ByteBuffer outView = ByteBuffer.wrap(out.array());
     private boolean failed;
 
-    ResponseWrites(Connection transport, TimeoutControl timeouts, CoarseClock clock, int flushAtBytes) {
+    ResponseWrites(Connection transport, TimeoutControl timeouts, CoarseClock clock, ConnectionMetrics metrics,
+            int flushAtBytes) {
         this.transport = transport;
         this.timeouts = timeouts;
         this.clock = clock;
+        this.metrics = metrics;
         this.flushAtBytes = flushAtBytes;
     }
 
@@ -85,6 +90,7 @@ final class ResponseWrites {
                 timeouts.writeEnded();
             }
             out.clear();
+            metrics.responsesWritten();
             return;
         }
         flush();
@@ -144,6 +150,7 @@ final class ResponseWrites {
             send(view());
             out.clear();
         }
+        metrics.responsesWritten(); // also when a response left by direct writes alone
     }
 
     /** Gives memory back while the connection idles with nothing buffered. */

@@ -70,15 +70,26 @@ public class MetricsRecordingBenchmark {
         return t;
     }
 
-    /** As HTTP/1.1 records a 16-deep pipelined batch: the wait for input after every 16th request. */
+    /** As HTTP/1.1 records a 16-deep pipelined batch: one write and the wait for input after every 16th request. */
     @Benchmark
     public long recordMetricsOnPipelinedHttp1(Connection c) {
         long t = c.http1.requestStarted(c.request);
         c.http1.requestEnded(t, c.request, 200, 0, 13, RequestError.NONE);
         if (++c.inBatch == 16) {
             c.inBatch = 0;
+            c.http1.responsesWritten();
             c.http1.awaitingInput();
         }
+        return t;
+    }
+
+    /** As HTTP/1.1 records keep-alive requests: a write and a wait for input after each. */
+    @Benchmark
+    public long recordMetricsOnKeepAliveHttp1(Connection c) {
+        long t = c.http1.requestStarted(c.request);
+        c.http1.requestEnded(t, c.request, 200, 0, 13, RequestError.NONE);
+        c.http1.responsesWritten();
+        c.http1.awaitingInput();
         return t;
     }
 

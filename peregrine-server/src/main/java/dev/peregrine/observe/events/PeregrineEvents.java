@@ -32,6 +32,10 @@ public final class PeregrineEvents {
         return REQUEST_START.isEnabled() || REQUEST_END.isEnabled();
     }
 
+    public static boolean requestEndEnabled() {
+        return REQUEST_END.isEnabled();
+    }
+
     public static void connectionStart(long connectionId, Object remote, boolean tls) {
         if (CONNECTION_START.isEnabled()) {
             ConnectionStartEvent e = new ConnectionStartEvent();

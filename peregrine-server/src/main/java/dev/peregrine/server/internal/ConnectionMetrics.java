@@ -80,12 +80,21 @@ public final class ConnectionMetrics {
      * since the last wait reaches the shared instruments now ({@link RequestBatch}).
      */
     public void awaitingInput() {
-        batch.awaitingInput();
+        batch.awaitingInput(server);
+    }
+
+    /**
+     * An HTTP/1.x connection wrote its output buffer: the requests whose responses were complete
+     * in it are answered now, and their durations end ({@link RequestBatch}).
+     */
+    public void responsesWritten() {
+        batch.written(server.listeners);
     }
 
     /** Unregistered: closed for good. */
     public void closed() {
-        batch.awaitingInput();
+        batch.awaitingInput(server);
+        isOpen = false; // a request that ends after this (an abort) records directly
         long nanos = System.nanoTime() - openedNanos;
         int p = protocol;
         if (enabled) {
@@ -110,7 +119,7 @@ public final class ConnectionMetrics {
         if (before == next) {
             return;
         }
-        batch.awaitingInput(); // an h2c upgrade: the HTTP/1.1 request's record goes out before streams begin
+        batch.awaitingInput(server); // an h2c upgrade: the HTTP/1.1 request's record goes out before streams begin
         protocol = next;
         if (enabled && isOpen) {
             server.open[openIndex(before)].decrement();
@@ -200,15 +209,17 @@ public final class ConnectionMetrics {
         if (!enabled && !events) {
             return 0;
         }
-        if (enabled) {
-            server.started[Instrumentation.startedIndex(HttpMethods.id(request.method()), tls,
-                    request.protocol().ordinal())].increment();
-        }
         if (events) {
             PeregrineEvents.requestStart(id, request.method(), request.target(), request.protocol().text());
         }
-        long previousEnd = batches() ? batch.lastEnd : 0;
-        return previousEnd != 0 ? previousEnd : System.nanoTime() | 1; // never 0, which means "not recorded"
+        if (enabled) {
+            int index = Instrumentation.startedIndex(HttpMethods.id(request.method()), tls, request.protocol().ordinal());
+            if (batches()) {
+                return batch.started(server, index);
+            }
+            server.started[index].increment();
+        }
+        return System.nanoTime() | 1; // never 0, which means "not recorded"
     }
 
     /**
@@ -224,17 +235,12 @@ public final class ConnectionMetrics {
         if (started == 0) {
             return;
         }
-        long end = System.nanoTime();
-        long nanos = end - started;
-        boolean batched = batches();
-        if (batched) {
-            batch.lastEnd = end | 1;
-        }
         RouteTemplate route = request.route();
+        long nanos = -1; // read below only where something records it now
         if (enabled) {
             int method = HttpMethods.id(request.method());
             int version = request.protocol().ordinal();
-            server.ended[Instrumentation.startedIndex(method, tls, version)].increment();
+            int index = Instrumentation.startedIndex(method, tls, version);
             int s = status >= 100 && status <= 599 ? status : 0;
             long key = RequestSeries.key(method, s, version, tls, route == null ? 0 : route.id(), error.ordinal());
             RequestSeries series = last;
@@ -242,28 +248,34 @@ public final class ConnectionMetrics {
                 series = server.series.get(key);
                 last = series;
             }
-            if (batched) {
-                batch.add(series, nanos, requestBytes, responseBytes);
+            if (batches()) {
+                batch.ended(server, index, series, started, requestBytes, responseBytes); // recorded once written
             } else {
+                server.ended[index].increment();
+                nanos = System.nanoTime() - started;
                 series.duration.record(nanos);
                 series.requestBody.record(requestBytes);
                 series.responseBody.record(responseBytes);
-            }
-            MeasurementListener[] listeners = server.listeners; // null unless a bridge registered: the only cost
-            if (listeners != null) {
-                requestEnded(listeners, series.attributes, nanos, requestBytes, responseBytes);
+                MeasurementListener[] listeners = server.listeners; // null unless a bridge registered: the only cost
+                if (listeners != null) {
+                    requestEnded(listeners, series.attributes, nanos, requestBytes, responseBytes);
+                }
             }
         }
-        String errorType = error.label() != null ? error.label() : status >= 500 ? Integer.toString(status) : null;
-        PeregrineEvents.requestEnd(id, request.method(), request.target(), route == null ? null : route.template(),
-                status, requestBytes, responseBytes, request.protocol().text(), nanos, errorType);
+        if (PeregrineEvents.requestEndEnabled()) {
+            // The event's duration ends with the response complete; a batched histogram's when it was written.
+            String errorType = error.label() != null ? error.label() : status >= 500 ? Integer.toString(status) : null;
+            PeregrineEvents.requestEnd(id, request.method(), request.target(), route == null ? null : route.template(),
+                    status, requestBytes, responseBytes, request.protocol().text(),
+                    nanos >= 0 ? nanos : System.nanoTime() - started, errorType);
+        }
     }
 
     // ---------------------------------------------------------------- listeners
     // Out of line, so the recording methods stay small; a listener's failure loses its measurement
     // only, never the request or the connection.
 
-    private static void requestEnded(MeasurementListener[] listeners, Map<String, String> attributes,
+    static void requestEnded(MeasurementListener[] listeners, Map<String, String> attributes,
             long nanos, long requestBytes, long responseBytes) {
         for (MeasurementListener l : listeners) {
             try {

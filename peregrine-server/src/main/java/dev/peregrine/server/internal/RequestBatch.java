@@ -1,61 +1,170 @@
 package dev.peregrine.server.internal;
 
+import dev.peregrine.observe.metrics.MeasurementListener;
+
 /**
- * The request histograms of an HTTP/1.x connection, summed on its own thread between two waits
- * for input and added to the shared ones in one go: a pipelined batch of 16 hello requests then
- * costs a handful of atomic adds instead of five per request, which measured about a tenth of
- * pipelined throughput. Only for HTTP/1.x, where one thread serves one request at a time; HTTP/2
- * and HTTP/3 streams of one connection run on many threads and record directly.
+ * The request metrics of an HTTP/1.x connection, kept on its own thread and added to the shared
+ * instruments in one go when it waits for input: a pipelined batch of 16 hello requests then
+ * costs two clock reads and a handful of atomic adds instead of a clock read and seven atomic
+ * adds per request, which measured about a tenth of pipelined throughput. Only for HTTP/1.x,
+ * where one thread serves one request at a time; HTTP/2 and HTTP/3 streams of one connection run
+ * on many threads and record directly.
+ *
+ * <p><b>When a request starts and ends.</b> A response is done for the client when its last
+ * bytes are written to the socket, and HTTP/1.1 holds pipelined responses in its output buffer
+ * until the input runs dry or the buffer fills. So a request that ends is held {@linkplain
+ * #pending pending} until the next write of that buffer, whose one clock read ends every held
+ * request ({@link #written}). Requests that begin while earlier responses still wait in the
+ * buffer share the start of the first of them ({@link #segmentStart}): their bytes were there
+ * together, and each waits for the ones before it, as its client does. With keep-alive and no
+ * pipelining this is one clock read when the handler starts and one after the response's write.
+ *
+ * <p><b>Active requests.</b> The first request of a run counts as started at once; the others of
+ * the run are counted when the batch is added, with every end. While a run lasts the connection
+ * therefore adds exactly one to {@code active_requests}, which is right while a request runs and
+ * one too many between two pipelined requests; it is exact whenever the connection waits.
  *
  * <p>What a snapshot misses is bounded: the batch is added when the connection waits for input
- * (before the read that may park it), when it changes series, protocol or closes, and after
+ * (before the read that may park it), when it changes protocol or closes, and after
  * {@value #MAX_REQUESTS} requests. Each histogram keeps two buckets here, as consecutive requests
- * of one series mostly fall in one or two; a third bucket adds what was kept first.
- *
- * <p>The clock is read once per request in a batch: a request that follows another without a
- * wait for input starts when the one before it ended ({@link #lastEnd}), so its duration also
- * covers parsing its head, which the first request's does not.
+ * of one series mostly fall in one or two; a third bucket, or another series, adds what was kept.
  */
 final class RequestBatch {
 
-    /** Requests summed at most before they are added: what a snapshot can lag by, per connection. */
+    /** Requests held or summed at most before they are added: what a snapshot can lag by, per connection. */
     static final int MAX_REQUESTS = 64;
 
+    // Requests that ended but whose responses have not been written yet.
+    private final RequestSeries[] pendingSeries = new RequestSeries[MAX_REQUESTS];
+    private final long[] pendingStart = new long[MAX_REQUESTS];
+    private final long[] pendingRequestBytes = new long[MAX_REQUESTS];
+    private final long[] pendingResponseBytes = new long[MAX_REQUESTS];
+    private int pending;
+
+    /** {@code System.nanoTime() | 1} when the first request since the last write began; 0: none. */
+    private long segmentStart;
+
+    // Started and ended counters of the current run (index into Instrumentation.started/ended).
+    private int runIndex = -1;
+    private long runStarted;
+    private long runEnded;
+
+    // Histogram sums of one series.
     private RequestSeries series;
-    private int requests;
+    private int summed;
     private final Pending duration = new Pending();
     private final Pending requestBody = new Pending();
     private final Pending responseBody = new Pending();
-    /** {@code System.nanoTime() | 1} at the end of the last request since input was awaited; 0: none. */
-    long lastEnd;
 
+    /**
+     * A request begins; {@code index} its started counter. Returns its start time, read from the
+     * clock only for the first request since the last write.
+     */
+    long started(Instrumentation server, int index) {
+        if (index == runIndex) {
+            runStarted++;
+        } else {
+            addCounts(server); // HTTP/1.x runs one request at a time, so the run has no request in flight
+            server.started[index].increment();
+            runIndex = index;
+        }
+        long s = segmentStart;
+        if (s == 0) {
+            s = System.nanoTime() | 1; // never 0, which means "not recorded"
+            segmentStart = s;
+        }
+        return s;
+    }
+
+    /** A request ended (its response is complete in the buffer); it is recorded once that is written. */
+    void ended(Instrumentation server, int index, RequestSeries s, long start, long requestBytes, long responseBytes) {
+        if (index == runIndex) {
+            runEnded++;
+        } else {
+            server.ended[index].increment();
+        }
+        int i = pending;
+        pendingSeries[i] = s;
+        pendingStart[i] = start;
+        pendingRequestBytes[i] = requestBytes;
+        pendingResponseBytes[i] = responseBytes;
+        pending = i + 1;
+        if (i + 1 == MAX_REQUESTS) {
+            written(server.listeners); // a buffer that never fills in 64 requests: end them now
+            flush(server);
+        }
+    }
+
+    /** The connection wrote its output buffer: every request held so far has been answered. */
+    void written(MeasurementListener[] listeners) {
+        int n = pending;
+        if (n == 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            RequestSeries s = pendingSeries[i];
+            long nanos = now - pendingStart[i];
+            add(s, nanos, pendingRequestBytes[i], pendingResponseBytes[i]);
+            if (listeners != null) {
+                ConnectionMetrics.requestEnded(listeners, s.attributes, nanos, pendingRequestBytes[i],
+                        pendingResponseBytes[i]);
+            }
+            pendingSeries[i] = null;
+        }
+        pending = 0;
+        segmentStart = 0; // the next request begins after this write
+    }
+
+    /** Input is awaited (the output was written just before): add everything to the shared instruments. */
+    void awaitingInput(Instrumentation server) {
+        written(server.listeners);
+        flush(server);
+        segmentStart = 0;
+    }
+
+    private void flush(Instrumentation server) {
+        addCounts(server);
+        addSums();
+    }
+
+    private void addCounts(Instrumentation server) {
+        int index = runIndex;
+        if (index >= 0) {
+            if (runStarted != 0) {
+                server.started[index].add(runStarted);
+            }
+            if (runEnded != 0) {
+                server.ended[index].add(runEnded);
+            }
+            runIndex = -1;
+            runStarted = 0;
+            runEnded = 0;
+        }
+    }
+
+    /** Sums one answered request into the histograms of its series. */
     void add(RequestSeries s, long nanos, long requestBytes, long responseBytes) {
         if (s != series) {
-            flush();
+            addSums();
             series = s;
         }
         duration.add(s.duration, nanos);
         requestBody.add(s.requestBody, requestBytes);
         responseBody.add(s.responseBody, responseBytes);
-        if (++requests >= MAX_REQUESTS) {
-            flush();
+        if (++summed >= MAX_REQUESTS) {
+            addSums();
         }
     }
 
     /** Adds what was summed to the shared histograms. */
-    void flush() {
-        if (series != null && requests > 0) {
+    void addSums() {
+        if (series != null && summed > 0) {
             duration.flush(series.duration);
             requestBody.flush(series.requestBody);
             responseBody.flush(series.responseBody);
         }
-        requests = 0;
-    }
-
-    /** Input is awaited: add the batch, and let the next request read the clock itself. */
-    void awaitingInput() {
-        flush();
-        lastEnd = 0;
+        summed = 0;
     }
 
     /** One histogram's share of the batch: up to two buckets and the sum. */
