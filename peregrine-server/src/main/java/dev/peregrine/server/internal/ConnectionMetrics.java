@@ -213,11 +213,11 @@ public final class ConnectionMetrics {
             PeregrineEvents.requestStart(id, request.method(), request.target(), request.protocol().text());
         }
         if (enabled) {
-            int index = Instrumentation.startedIndex(HttpMethods.id(request.method()), tls, request.protocol().ordinal());
             if (batches()) {
-                return batch.started(server, index);
+                return batch.started(server, request.method(), request.protocol(), tls);
             }
-            server.started[index].increment();
+            server.started[Instrumentation.startedIndex(HttpMethods.id(request.method()), tls,
+                    request.protocol().ordinal())].increment();
         }
         return System.nanoTime() | 1; // never 0, which means "not recorded"
     }
@@ -237,19 +237,22 @@ public final class ConnectionMetrics {
         }
         RouteTemplate route = request.route();
         long nanos = -1; // read below only where something records it now
-        if (enabled) {
+        int s = status >= 100 && status <= 599 ? status : 0;
+        boolean batched = batches();
+        if (enabled && !(batched && batch.endedLikeLast(server, request.method(), request.protocol(), s, route, error,
+                started, requestBytes, responseBytes))) {
             int method = HttpMethods.id(request.method());
             int version = request.protocol().ordinal();
             int index = Instrumentation.startedIndex(method, tls, version);
-            int s = status >= 100 && status <= 599 ? status : 0;
             long key = RequestSeries.key(method, s, version, tls, route == null ? 0 : route.id(), error.ordinal());
             RequestSeries series = last;
             if (series == null || series.key != key) {
                 series = server.series.get(key);
                 last = series;
             }
-            if (batches()) {
-                batch.ended(server, index, series, started, requestBytes, responseBytes); // recorded once written
+            if (batched) {
+                batch.ended(server, series, index, request.method(), request.protocol(), s, route, error, started,
+                        requestBytes, responseBytes); // recorded once written
             } else {
                 server.ended[index].increment();
                 nanos = System.nanoTime() - started;

@@ -17,6 +17,9 @@ final class HttpMethods {
         if (method == null) {
             return OTHER;
         }
+        if (method == "GET") { // identity first: HTTP/1.1's parser gives the interned literal
+            return 0;
+        }
         return switch (method) {
             case "GET" -> 0;
             case "HEAD" -> 1;

@@ -1,5 +1,7 @@
 package dev.peregrine.server.internal;
 
+import dev.peregrine.api.Protocol;
+import dev.peregrine.api.RouteTemplate;
 import dev.peregrine.observe.metrics.MeasurementListener;
 
 /**
@@ -34,18 +36,32 @@ final class RequestBatch {
     /** Requests held or summed at most before they are added: what a snapshot can lag by, per connection. */
     static final int MAX_REQUESTS = 64;
 
-    // Requests that ended but whose responses have not been written yet.
+    // Requests that ended but whose responses have not been written yet. Consecutive ones alike
+    // in series, start and sizes (a pipelined run of one route) share a slot with a count, as
+    // they will get the same duration: a run of 16 is then one bucket lookup per histogram.
     private final RequestSeries[] pendingSeries = new RequestSeries[MAX_REQUESTS];
     private final long[] pendingStart = new long[MAX_REQUESTS];
     private final long[] pendingRequestBytes = new long[MAX_REQUESTS];
     private final long[] pendingResponseBytes = new long[MAX_REQUESTS];
+    private final int[] pendingCount = new int[MAX_REQUESTS];
     private int pending;
+    private int pendingRequests;
+    // The attributes of the last slot as given, compared by identity: the next request of a
+    // pipelined run of one route joins that slot without computing its series key.
+    private String lastMethod;
+    private Protocol lastProtocol;
+    private int lastStatus;
+    private RouteTemplate lastRoute;
+    private RequestError lastError;
 
     /** {@code System.nanoTime() | 1} when the first request since the last write began; 0: none. */
     private long segmentStart;
 
-    // Started and ended counters of the current run (index into Instrumentation.started/ended).
+    // Started and ended counters of the current run (index into Instrumentation.started/ended),
+    // whose requests share a method (by identity) and protocol.
     private int runIndex = -1;
+    private String runMethod;
+    private Protocol runProtocol;
     private long runStarted;
     private long runEnded;
 
@@ -57,16 +73,18 @@ final class RequestBatch {
     private final Pending responseBody = new Pending();
 
     /**
-     * A request begins; {@code index} its started counter. Returns its start time, read from the
-     * clock only for the first request since the last write.
+     * A request begins. Returns its start time, read from the clock only for the first request
+     * since the last write.
      */
-    long started(Instrumentation server, int index) {
-        if (index == runIndex) {
+    long started(Instrumentation server, String method, Protocol protocol, boolean tls) {
+        if (method == runMethod && protocol == runProtocol) {
             runStarted++;
         } else {
             addCounts(server); // HTTP/1.x runs one request at a time, so the run has no request in flight
-            server.started[index].increment();
-            runIndex = index;
+            runIndex = Instrumentation.startedIndex(HttpMethods.id(method), tls, protocol.ordinal());
+            runMethod = method;
+            runProtocol = protocol;
+            server.started[runIndex].increment();
         }
         long s = segmentStart;
         if (s == 0) {
@@ -76,20 +94,57 @@ final class RequestBatch {
         return s;
     }
 
+    /**
+     * A request ended exactly like the last one held (same attributes by identity, start and
+     * sizes, in the same run): it joins that one and true is returned. False: call
+     * {@link #ended} with its series.
+     */
+    boolean endedLikeLast(Instrumentation server, String method, Protocol protocol, int status, RouteTemplate route,
+            RequestError error, long start, long requestBytes, long responseBytes) {
+        int last = pending - 1;
+        if (last < 0 || method != lastMethod || protocol != lastProtocol || status != lastStatus || route != lastRoute
+                || error != lastError || method != runMethod || protocol != runProtocol
+                || pendingStart[last] != start || pendingRequestBytes[last] != requestBytes
+                || pendingResponseBytes[last] != responseBytes) {
+            return false;
+        }
+        runEnded++;
+        pendingCount[last]++;
+        heldOneMore(server);
+        return true;
+    }
+
     /** A request ended (its response is complete in the buffer); it is recorded once that is written. */
-    void ended(Instrumentation server, int index, RequestSeries s, long start, long requestBytes, long responseBytes) {
-        if (index == runIndex) {
+    void ended(Instrumentation server, RequestSeries s, int index, String method, Protocol protocol, int status,
+            RouteTemplate route, RequestError error, long start, long requestBytes, long responseBytes) {
+        if (method == runMethod && protocol == runProtocol) {
             runEnded++;
         } else {
-            server.ended[index].increment();
+            server.ended[index].increment(); // its run was added already (the connection closed meanwhile)
         }
-        int i = pending;
-        pendingSeries[i] = s;
-        pendingStart[i] = start;
-        pendingRequestBytes[i] = requestBytes;
-        pendingResponseBytes[i] = responseBytes;
-        pending = i + 1;
-        if (i + 1 == MAX_REQUESTS) {
+        int last = pending - 1;
+        if (last >= 0 && pendingSeries[last] == s && pendingStart[last] == start
+                && pendingRequestBytes[last] == requestBytes && pendingResponseBytes[last] == responseBytes) {
+            pendingCount[last]++;
+        } else {
+            int i = last + 1;
+            pendingSeries[i] = s;
+            pendingStart[i] = start;
+            pendingRequestBytes[i] = requestBytes;
+            pendingResponseBytes[i] = responseBytes;
+            pendingCount[i] = 1;
+            pending = i + 1;
+        }
+        lastMethod = method;
+        lastProtocol = protocol;
+        lastStatus = status;
+        lastRoute = route;
+        lastError = error;
+        heldOneMore(server);
+    }
+
+    private void heldOneMore(Instrumentation server) {
+        if (++pendingRequests == MAX_REQUESTS) {
             written(server.listeners); // a buffer that never fills in 64 requests: end them now
             flush(server);
         }
@@ -105,14 +160,19 @@ final class RequestBatch {
         for (int i = 0; i < n; i++) {
             RequestSeries s = pendingSeries[i];
             long nanos = now - pendingStart[i];
-            add(s, nanos, pendingRequestBytes[i], pendingResponseBytes[i]);
+            int count = pendingCount[i];
+            add(s, nanos, pendingRequestBytes[i], pendingResponseBytes[i], count);
             if (listeners != null) {
-                ConnectionMetrics.requestEnded(listeners, s.attributes, nanos, pendingRequestBytes[i],
-                        pendingResponseBytes[i]);
+                for (int k = 0; k < count; k++) {
+                    ConnectionMetrics.requestEnded(listeners, s.attributes, nanos, pendingRequestBytes[i],
+                            pendingResponseBytes[i]);
+                }
             }
             pendingSeries[i] = null;
         }
         pending = 0;
+        pendingRequests = 0;
+        lastMethod = null;
         segmentStart = 0; // the next request begins after this write
     }
 
@@ -138,21 +198,24 @@ final class RequestBatch {
                 server.ended[index].add(runEnded);
             }
             runIndex = -1;
+            runMethod = null;
+            runProtocol = null;
             runStarted = 0;
             runEnded = 0;
         }
     }
 
-    /** Sums one answered request into the histograms of its series. */
-    void add(RequestSeries s, long nanos, long requestBytes, long responseBytes) {
+    /** Sums {@code count} answered requests alike into the histograms of their series. */
+    void add(RequestSeries s, long nanos, long requestBytes, long responseBytes, int count) {
         if (s != series) {
             addSums();
             series = s;
         }
-        duration.add(s.duration, nanos);
-        requestBody.add(s.requestBody, requestBytes);
-        responseBody.add(s.responseBody, responseBytes);
-        if (++summed >= MAX_REQUESTS) {
+        duration.add(s.duration, nanos, count);
+        requestBody.add(s.requestBody, requestBytes, count);
+        responseBody.add(s.responseBody, responseBytes, count);
+        summed += count;
+        if (summed >= MAX_REQUESTS) {
             addSums();
         }
     }
@@ -175,21 +238,21 @@ final class RequestBatch {
         private long countB;
         private long sum;
 
-        void add(Histogram h, long value) {
+        void add(Histogram h, long value, int count) {
             int b = h.bucketOf(value);
             if (b == bucketA) {
-                countA++;
+                countA += count;
             } else if (b == bucketB) {
-                countB++;
+                countB += count;
             } else if (countB == 0 && countA != 0) {
                 bucketB = b;
-                countB = 1;
+                countB = count;
             } else {
                 flush(h);
                 bucketA = b;
-                countA = 1;
+                countA = count;
             }
-            sum += Math.max(0, value);
+            sum += Math.max(0, value) * count;
         }
 
         void flush(Histogram h) {
