@@ -693,6 +693,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         if (closed) {
             return;
         }
+        workers.retireIdle();
         long since = shutdownSinceNanos;
         if (since != 0 && nowNanos - since > CLOSE_GRACE_NANOS) {
             transport.close(); // our side is done; the client did not close its side in time
