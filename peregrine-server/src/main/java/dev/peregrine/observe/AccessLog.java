@@ -62,7 +62,7 @@ public final class AccessLog implements Filter, AutoCloseable {
     /**
      * What is known about one finished request.
      *
-     * @param time when the request reached this filter
+     * @param time when the request reached this filter, to the millisecond
      * @param remoteAddress the client's IP address (IPv6 in RFC 5952 short form), or {@code -}
      * @param bytes body bytes the handler wrote
      */
@@ -77,7 +77,14 @@ public final class AccessLog implements Filter, AutoCloseable {
         }
 
         void appendCommonLogFormat(StringBuilder sb) {
-            sb.append(remoteAddress).append(" - - [").append(ClfTime.format(time)).append("] \"");
+            appendCommonLogFormat(sb, remoteAddress, time.getEpochSecond(), method, target, protocol, status, bytes,
+                    durationNanos);
+        }
+
+        /** The default line from its parts, so the background writer needs no {@code Entry} for it. */
+        static void appendCommonLogFormat(StringBuilder sb, String remoteAddress, long epochSecond, String method,
+                String target, String protocol, int status, long bytes, long durationNanos) {
+            sb.append(remoteAddress).append(" - - [").append(ClfTime.format(epochSecond)).append("] \"");
             quoted(sb, method);
             sb.append(' ');
             quoted(sb, target);
@@ -109,9 +116,50 @@ public final class AccessLog implements Filter, AutoCloseable {
         }
     }
 
+    /**
+     * A finished request as the filter records it: raw parts only, so the request thread neither
+     * formats the client's address nor allocates an {@link Instant}; an {@link Entry} is made
+     * from it only where a format function needs one.
+     */
+    record Finished(long epochMillis, SocketAddress remote, String method, String target, String protocol,
+                    int status, long bytes, long durationNanos) {
+
+        Entry entry() {
+            return entry(address(remote));
+        }
+
+        Entry entry(String remoteAddress) {
+            return new Entry(Instant.ofEpochMilli(epochMillis), remoteAddress, method, target, protocol, status, bytes,
+                    durationNanos);
+        }
+    }
+
+    /**
+     * Wall-clock time from {@link System#nanoTime()}, which the filter reads anyway: the base is
+     * re-read from {@link System#currentTimeMillis()} at most once a second, so a line's time is
+     * within a millisecond or so of the wall clock, and a request costs no second clock read.
+     */
+    private static final class WallClock {
+        private record Base(long nanos, long millis) { }
+
+        private static final long RESYNC_NANOS = 1_000_000_000L;
+        private static volatile Base base = new Base(System.nanoTime(), System.currentTimeMillis());
+
+        static long millis(long nanoNow) {
+            Base b = base;
+            long since = nanoNow - b.nanos();
+            if (since < 0 || since >= RESYNC_NANOS) {
+                b = new Base(nanoNow, System.currentTimeMillis());
+                base = b;
+                since = 0;
+            }
+            return b.millis() + since / 1_000_000;
+        }
+    }
+
     /** Where entries go: formatted on the request thread, or queued for the background writer. */
     sealed interface Sink extends AutoCloseable permits Direct, AsyncLineWriter {
-        void log(Entry entry, Function<Entry, String> format);
+        void log(Finished finished, Function<Entry, String> format);
 
         long dropped();
 
@@ -122,9 +170,9 @@ public final class AccessLog implements Filter, AutoCloseable {
     /** Formats and hands over the line on the request thread. */
     private record Direct(Consumer<String> consumer) implements Sink {
         @Override
-        public void log(Entry entry, Function<Entry, String> format) {
+        public void log(Finished finished, Function<Entry, String> format) {
             try {
-                consumer.accept(format.apply(entry));
+                consumer.accept(format.apply(finished.entry()));
             } catch (RuntimeException e) {
                 // A broken log must not turn a served request into a failed one.
                 LOG.log(System.Logger.Level.WARNING, "access log sink failed", e);
@@ -211,7 +259,6 @@ public final class AccessLog implements Filter, AutoCloseable {
 
     @Override
     public void filter(Request request, Response response, Handler next) throws Exception {
-        Instant time = Instant.now();
         long start = System.nanoTime();
         CountingResponse counting = new CountingResponse(response);
         boolean failed = true;
@@ -222,7 +269,7 @@ public final class AccessLog implements Filter, AutoCloseable {
             int status = failed && !response.isCommitted() ? 500 : response.status();
             // A HEAD handler may write the body it would send; the server drops it, so log none.
             long bytes = request.method().equals("HEAD") ? 0 : counting.bytes();
-            sink.log(new Entry(time, address(request.remoteAddress()), request.method(), request.target(),
+            sink.log(new Finished(WallClock.millis(start), request.remoteAddress(), request.method(), request.target(),
                     request.protocol().text(), status, bytes, System.nanoTime() - start), format);
         }
     }

@@ -1,8 +1,10 @@
 package dev.peregrine.observe;
 
 import dev.peregrine.observe.AccessLog.Entry;
+import dev.peregrine.observe.AccessLog.Finished;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -41,7 +43,7 @@ final class AsyncLineWriter implements AccessLog.Sink {
     // The queue: a ring of (entry, format) pairs, guarded by lock.
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
-    private final Entry[] entries;
+    private final Finished[] entries;
     private final Function<?, ?>[] formats;
     private int head;
     private int size;
@@ -56,12 +58,17 @@ final class AsyncLineWriter implements AccessLog.Sink {
     private int buffered;
     private int bufferedLines;
     private final StringBuilder line = new StringBuilder(256);
+    // Client addresses as text, by the identity of the connection's address object: a busy log
+    // formats each connection's address once, not once per line.
+    private static final int ADDRESS_SLOTS = 256;
+    private final SocketAddress[] addressKeys = new SocketAddress[ADDRESS_SLOTS];
+    private final String[] addressTexts = new String[ADDRESS_SLOTS];
     private long reported;
     private boolean warned;
 
     private AsyncLineWriter(OutputStream out, int capacity) {
         this.out = out;
-        this.entries = new Entry[capacity];
+        this.entries = new Finished[capacity];
         this.formats = new Function<?, ?>[capacity];
         this.thread = Thread.ofPlatform().daemon().name("peregrine-access-log").unstarted(this::run);
     }
@@ -77,7 +84,7 @@ final class AsyncLineWriter implements AccessLog.Sink {
     }
 
     @Override
-    public void log(Entry entry, Function<Entry, String> format) {
+    public void log(Finished entry, Function<Entry, String> format) {
         lock.lock();
         try {
             if (closed || size == entries.length) {
@@ -135,7 +142,7 @@ final class AsyncLineWriter implements AccessLog.Sink {
     }
 
     private void run() {
-        Entry[] taken = new Entry[Math.min(MAX_TAKE, entries.length)];
+        Finished[] taken = new Finished[Math.min(MAX_TAKE, entries.length)];
         Function<?, ?>[] takenFormats = new Function<?, ?>[taken.length];
         while (true) {
             int n = take(taken, takenFormats);
@@ -160,7 +167,7 @@ final class AsyncLineWriter implements AccessLog.Sink {
     }
 
     /** Blocks until there are entries; moves up to {@code into.length} of them out; -1 once closed and empty. */
-    private int take(Entry[] into, Function<?, ?>[] intoFormats) {
+    private int take(Finished[] into, Function<?, ?>[] intoFormats) {
         lock.lock();
         try {
             boolean lingered = false;
@@ -208,13 +215,14 @@ final class AsyncLineWriter implements AccessLog.Sink {
     }
 
     @SuppressWarnings("unchecked")
-    private void append(Entry entry, Function<?, ?> format) {
+    private void append(Finished f, Function<?, ?> format) {
         line.setLength(0);
         try {
-            if (format == AccessLog.COMMON_LOG_FORMAT) {
-                entry.appendCommonLogFormat(line); // into the reused builder: no String per line
+            if (format == AccessLog.COMMON_LOG_FORMAT) { // into the reused builder: no String per line
+                Entry.appendCommonLogFormat(line, addressText(f.remote()), Math.floorDiv(f.epochMillis(), 1000),
+                        f.method(), f.target(), f.protocol(), f.status(), f.bytes(), f.durationNanos());
             } else {
-                line.append(((Function<Entry, String>) format).apply(entry));
+                line.append(((Function<Entry, String>) format).apply(f.entry(addressText(f.remote()))));
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "access log format failed", e);
@@ -222,6 +230,20 @@ final class AsyncLineWriter implements AccessLog.Sink {
         }
         line.append('\n');
         appendLine(line, 1);
+    }
+
+    private String addressText(SocketAddress address) {
+        if (address == null) {
+            return AccessLog.address(null);
+        }
+        int slot = System.identityHashCode(address) & (ADDRESS_SLOTS - 1);
+        if (addressKeys[slot] == address) {
+            return addressTexts[slot];
+        }
+        String text = AccessLog.address(address);
+        addressKeys[slot] = address;
+        addressTexts[slot] = text;
+        return text;
     }
 
     private void reportDrops(long droppedSoFar) {

@@ -22,7 +22,10 @@ final class ClfTime {
     private ClfTime() { }
 
     static String format(Instant time) {
-        long second = time.getEpochSecond();
+        return format(time.getEpochSecond());
+    }
+
+    static String format(long second) {
         Cached cached = last;
         if (cached.second() != second) {
             cached = new Cached(second, FORMAT.format(Instant.ofEpochSecond(second)));

@@ -110,6 +110,37 @@ class AsyncAccessLogTest {
         assertThat(log.dropped()).isZero();
     }
 
+    /** The writer formats each address object once: a cached text must never go to another client's line. */
+    @Test
+    void eachLineHasItsOwnClientAddressAndTheTimeOfItsRequest() throws Exception {
+        Recording out = new Recording();
+        log = AccessLog.to(out);
+        Handler ok = (req, res) -> res.send("ok");
+        java.net.InetSocketAddress[] clients = new java.net.InetSocketAddress[600]; // past the cache's slots
+        for (int i = 0; i < clients.length; i++) {
+            clients[i] = new java.net.InetSocketAddress("10.0." + (i / 250) + "." + (i % 250), 40000 + i);
+        }
+        for (int round = 0; round < 3; round++) {
+            for (java.net.InetSocketAddress c : clients) {
+                ok.with(log).handle(FakeRequest.get("/").remote(c), new FakeResponse());
+            }
+        }
+        log.close();
+        List<String> lines = out.lines();
+        assertThat(lines).hasSize(3 * clients.length);
+        java.time.format.DateTimeFormatter clf = java.time.format.DateTimeFormatter
+                .ofPattern("dd/MMM/yyyy:HH:mm:ss Z", java.util.Locale.US);
+        java.time.Instant now = java.time.Instant.now();
+        for (int i = 0; i < lines.size(); i++) {
+            String client = clients[i % clients.length].getAddress().getHostAddress();
+            assertThat(lines.get(i)).startsWith(client + " - - [");
+            String time = lines.get(i).substring(lines.get(i).indexOf('[') + 1, lines.get(i).indexOf(']'));
+            java.time.Instant logged = java.time.ZonedDateTime.parse(time, clf).toInstant();
+            assertThat(java.time.Duration.between(logged, now).abs()).as("the wall-clock time of the request")
+                    .isLessThan(java.time.Duration.ofMinutes(1));
+        }
+    }
+
     @Test
     void aBlockedStreamDoesNotBlockRequestsAndOverflowIsCountedThenReported() throws Exception {
         Gated out = new Gated();
