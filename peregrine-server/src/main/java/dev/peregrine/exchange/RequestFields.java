@@ -61,7 +61,7 @@ public final class RequestFields implements HpackDecoder.HeaderSink {
             return;
         }
         if (name.isEmpty()) {
-            malformed = "empty field name";
+            malformed = "empty field name (RFC 9113 §8.2.1, RFC 9110 §5.1)";
             return;
         }
         if (!validValue(value)) {
@@ -138,19 +138,19 @@ public final class RequestFields implements HpackDecoder.HeaderSink {
     private boolean contentLength(String value) {
         long n = 0;
         if (value.isEmpty() || value.length() > 18) {
-            malformed = "bad content-length";
+            malformed = "content-length is not 1*DIGIT of at most 18 digits (RFC 9110 §8.6, RFC 9113 §8.1.1)";
             return false;
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < '0' || c > '9') {
-                malformed = "bad content-length";
+                malformed = "content-length is not 1*DIGIT of at most 18 digits (RFC 9110 §8.6, RFC 9113 §8.1.1)";
                 return false;
             }
             n = n * 10 + (c - '0');
         }
         if (contentLength >= 0 && contentLength != n) {
-            malformed = "conflicting content-length values";
+            malformed = "conflicting content-length values (RFC 9110 §8.6, RFC 9113 §8.1.1)";
             return false;
         }
         contentLength = n;

@@ -34,12 +34,23 @@ public final class StreamExchange {
      */
     public static boolean serve(Handler handler, ConnectionMetrics metrics, StreamRequest request,
             ExchangeResponse response, int rejectStatus, BooleanSupplier streamGone, Object name) {
+        return serve(handler, metrics, request, response, rejectStatus, null, streamGone, name);
+    }
+
+    /**
+     * As {@link #serve(Handler, ConnectionMetrics, StreamRequest, ExchangeResponse, int, BooleanSupplier, Object)},
+     * with the rule a rejected request broke as the bad request's reason (metrics, JFR); null: the
+     * status's reason phrase. The client gets the phrase either way.
+     */
+    public static boolean serve(Handler handler, ConnectionMetrics metrics, StreamRequest request,
+            ExchangeResponse response, int rejectStatus, String rejectReason, BooleanSupplier streamGone, Object name) {
         long started = metrics.requestStarted(request);
         boolean complete = false;
         Throwable failure = null;
         try {
             if (rejectStatus != 0) {
-                metrics.badRequest(request.protocol(), rejectStatus, reason(rejectStatus));
+                metrics.badRequest(request.protocol(), rejectStatus,
+                        rejectReason != null ? rejectReason : reason(rejectStatus));
                 response.sendError(rejectStatus, reason(rejectStatus));
             } else {
                 handler.handle(request, response);

@@ -76,8 +76,8 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
     private volatile long shutdownSinceNanos;
     private volatile boolean peerGoingAway;
     private volatile long idleSinceNanos;
-    /** When an incomplete frame or field block began waiting with no stream open; 0: none. */
-    private volatile long partialSinceNanos;
+    /** The request-headers deadline: field blocks and partial frames (reader thread; the heartbeat reads it). */
+    private final HeadersDeadline headersDeadline = new HeadersDeadline();
     private volatile boolean closed;
     private Thread writerThread;
     /** The HTTP/1.1 request that upgraded to h2c: stream 1 (RFC 7540 §3.2), or null. */
@@ -173,7 +173,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         String malformed = fields.finish();
         lastStreamId = 1;
         try {
-            startStream(1, fields, true, malformed == null ? 0 : 400);
+            startStream(1, fields, true, malformed == null ? 0 : 400, malformed);
         } catch (Http2Exception e) {
             throw new IllegalStateException(e); // an idle stream takes HEADERS
         }
@@ -182,15 +182,16 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
     private void readLoop() throws IOException, Http2ConnectionException {
         boolean preface = false;
         while (true) {
+            headersDeadline.beforeParse(context.clock().nanoTime() | 1, reader.framesRead());
             if (!preface) {
                 preface = reader.readPreface(input.buffer());
             }
             if (preface) {
                 readFrames();
             }
-            // Slowloris: a frame or field block left incomplete with no stream open gets the headers deadline (tick).
-            boolean partial = streams.isEmpty() && (input.buffer().hasRemaining() || reader.expectingContinuation());
-            partialSinceNanos = !partial ? 0 : partialSinceNanos != 0 ? partialSinceNanos : context.clock().nanoTime() | 1;
+            // Slowloris: what is left incomplete, but request content, is held to the headers deadline (tick).
+            headersDeadline.afterParse(context.clock().nanoTime() | 1, reader.framesRead(), input.buffer(),
+                    reader.expectingContinuation(), !streams.isEmpty());
             if (input.read(transport, streams.isEmpty()) < 0) {
                 if (!finalGoAwaySent && !closed) {
                     LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection " + id + ": client closed");
@@ -251,17 +252,22 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
     private void connectionError(Http2ConnectionException e) {
         context.connection().protocolError(e.error().code()); // ENHANCE_YOUR_CALM counts as abusive
         LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection " + id + ": GOAWAY " + e.error() + ": " + e.getMessage());
-        int last = lastStreamId;
-        context.connection().goAway(last, e.error().code(), true, e.getMessage());
-        acceptLimit = last;
-        finalGoAwaySent = true;
-        byte[] debug = e.getMessage() == null ? new byte[0] : e.getMessage().getBytes(StandardCharsets.UTF_8);
-        byte[] clipped = debug.length > 256 ? java.util.Arrays.copyOf(debug, 256) : debug;
-        writer.queueControl(17 + clipped.length, w -> w.goAway(last, e.error(), clipped));
+        sendErrorGoAway(e.error(), e.getMessage());
         for (Http2Stream s : streams.values()) {
             failStream(s, "connection error " + e.error());
         }
         writer.finishAndShutdown();
+    }
+
+    /** The last GOAWAY, with an error: the last stream taken (§6.8), {@code why} as its debug data. */
+    private void sendErrorGoAway(Http2ErrorCode code, String why) {
+        int last = Math.min(lastStreamId, acceptLimit); // never above a GOAWAY sent before (§6.8)
+        context.connection().goAway(last, code.code(), true, why);
+        acceptLimit = last;
+        finalGoAwaySent = true;
+        byte[] debug = why == null ? new byte[0] : why.getBytes(StandardCharsets.UTF_8);
+        byte[] clipped = debug.length > 256 ? java.util.Arrays.copyOf(debug, 256) : debug;
+        writer.queueControl(17 + clipped.length, w -> w.goAway(last, code, clipped));
     }
 
     /** Resets a stream from our side: the handler's body and output fail, RST_STREAM goes out. */
@@ -309,6 +315,9 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         if (len == 0 && !endHeaders) {
             spendControl("empty HEADERS");
         }
+        if (!endHeaders) {
+            headersDeadline.blockOpened(context.clock().nanoTime() | 1, reader.framesRead());
+        }
         block.begin(streamId, endStream);
         block.append(fragment, off, len);
         if (endHeaders) {
@@ -337,7 +346,9 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         boolean endStream = block.endStream();
         Http2Stream s = streams.get(sid);
         if (s != null) {
-            trailers(s, endStream);
+            RequestFields trailers = new RequestFields(true, false);
+            boolean complete = decode(trailers); // a second field block: the trailers (RFC 9113 §8.1)
+            s.receiveTrailers(trailers, complete, endStream, writer.lock());
             return;
         }
         if (sid <= lastStreamId) {
@@ -359,20 +370,22 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         }
         String malformed = complete ? fields.finish() : null;
         if (malformed != null) {
-            throw new Http2StreamException(sid, Http2ErrorCode.PROTOCOL_ERROR, "malformed request: " + malformed);
+            throw Http2Stream.malformed(context, sid, 400, malformed);
         }
         if (streams.size() >= h2.maxConcurrentStreams()) {
             throw new Http2StreamException(sid, Http2ErrorCode.REFUSED_STREAM,
                     "more than " + h2.maxConcurrentStreams() + " concurrent streams (RFC 9113 §5.1.2)");
         }
         budget.earnRequest(context.clock().nanoTime());
-        startStream(sid, fields, endStream, complete ? 0 : 431);
+        startStream(sid, fields, endStream, complete ? 0 : 431,
+                complete ? null : "field section larger than SETTINGS_MAX_HEADER_LIST_SIZE (RFC 9113 §10.5.1)");
     }
 
-    /** Opens a stream on its request's fields and starts its handler; {@code rejectStatus} answers instead. */
-    private void startStream(int sid, RequestFields fields, boolean endStream, int rejectStatus) throws Http2Exception {
+    /** Opens a stream on its request's fields and starts its handler; {@code rejectStatus} answers instead ({@code why}). */
+    private void startStream(int sid, RequestFields fields, boolean endStream, int rejectStatus, String why)
+            throws Http2Exception {
         Http2Stream stream = new Http2Stream(sid, this, context, fields, writer.peerInitialWindow(), endStream,
-                rejectStatus);
+                rejectStatus, why);
         ReentrantLock lock = writer.lock();
         lock.lock();
         try {
@@ -384,28 +397,6 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         context.connection().streamOpened();
         idleSinceNanos = 0;
         workers.start(stream);
-    }
-
-    /** A second field block on a stream: the trailers, which must end it (RFC 9113 §8.1). */
-    private void trailers(Http2Stream s, boolean endStream) throws Http2Exception {
-        RequestFields fields = new RequestFields(true, false);
-        boolean complete = decode(fields);
-        ReentrantLock lock = writer.lock();
-        lock.lock();
-        try {
-            s.requireNotEndedByClient("HEADERS");
-            if (!s.state.recvHeaders(endStream)) {
-                return;
-            }
-        } finally {
-            lock.unlock();
-        }
-        String malformed = complete ? fields.finish() : "trailers larger than the header list limit";
-        if (malformed != null) {
-            throw new Http2StreamException(s.id, Http2ErrorCode.PROTOCOL_ERROR, "malformed trailers: " + malformed);
-        }
-        s.checkContentLength(true);
-        s.body.end(fields.headers());
     }
 
     @Override
@@ -450,15 +441,7 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         if (padding > 0) {
             receiveWindow.credit(padding);
         }
-        s.received += len;
-        s.checkContentLength(endStream);
-        if (!s.body.offer(data, off, len)) {
-            throw new Http2StreamException(streamId, Http2ErrorCode.FLOW_CONTROL_ERROR,
-                    "DATA beyond the stream window (RFC 9113 §6.9.1)");
-        }
-        if (endStream) {
-            s.body.end(null);
-        }
+        s.receiveData(data, off, len, endStream);
     }
 
     @Override
@@ -700,7 +683,9 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
             return;
         }
         long settingsSent = settingsSentNanos; // 0: installed, preface not sent yet
-        if (!settingsAcked && settingsSent != 0 && nowNanos - settingsSent > h2.settingsTimeout().toNanos()) {
+        // Not again once our last GOAWAY is out: the heartbeat ticks within the close grace.
+        if (!settingsAcked && !finalGoAwaySent && settingsSent != 0
+                && nowNanos - settingsSent > h2.settingsTimeout().toNanos()) {
             context.connection().timedOut(TimeoutKind.SETTINGS_ACK);
             timeoutError(Http2ErrorCode.SETTINGS_TIMEOUT, "SETTINGS not acknowledged (RFC 9113 §6.5.3)");
             return;
@@ -709,11 +694,8 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         if (ping != 0 && !finalGoAwaySent && nowNanos - ping > CLOSE_GRACE_NANOS) {
             sendFinalGoAway(); // no PING ACK: the client is slow or broken; stop anyway
         }
-        long partial = partialSinceNanos;
-        if (partial != 0 && nowNanos - partial > context.options().requestHeadersTimeout().toNanos()) {
-            context.connection().timedOut(TimeoutKind.REQUEST_HEADERS);
-            LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection " + id + ": request_headers timeout");
-            abort(); // mid-frame: nothing more can be framed for this client
+        if (headersDeadline.expired(nowNanos, context.options().requestHeadersTimeout().toNanos())) {
+            requestHeadersTimeout();
             return;
         }
         long idle = idleSinceNanos;
@@ -755,13 +737,30 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
         }
     }
 
+    /**
+     * A field block or frame not finished within {@code requestHeadersTimeout}: GOAWAY
+     * (ENHANCE_YOUR_CALM, see {@link HeadersDeadline} for why that code), then close at once,
+     * streams in flight included. Counted as a request_headers timeout, not as a protocol error.
+     */
+    private void requestHeadersTimeout() {
+        context.connection().timedOut(TimeoutKind.REQUEST_HEADERS);
+        String why = "request headers timeout: a field block or frame left incomplete";
+        LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection " + id + ": " + why);
+        sendErrorGoAway(Http2ErrorCode.ENHANCE_YOUR_CALM, why);
+        for (Http2Stream s : streams.values()) {
+            failStream(s, "request headers timeout");
+        }
+        writer.finishAndShutdown();
+        try {
+            transport.shutdownInput(); // the reader sees the end, lets the writer finish (briefly), closes
+        } catch (IOException e) {
+            abort();
+        }
+    }
+
     private void timeoutError(Http2ErrorCode code, String why) {
         LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 connection " + id + ": " + why);
-        int last = lastStreamId;
-        finalGoAwaySent = true;
-        acceptLimit = last;
-        context.connection().goAway(last, code.code(), true, why);
-        writer.queueControl(17, w -> w.goAway(last, code));
+        sendErrorGoAway(code, why);
         writer.finishAndShutdown();
         shutdownSinceNanos = context.clock().nanoTime() | 1;
     }

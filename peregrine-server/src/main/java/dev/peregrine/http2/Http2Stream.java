@@ -7,10 +7,12 @@ import dev.peregrine.exchange.StreamExchange;
 import dev.peregrine.exchange.StreamRequest;
 import dev.peregrine.http2.frame.Http2ConnectionException;
 import dev.peregrine.http2.frame.Http2ErrorCode;
+import dev.peregrine.http2.frame.Http2Exception;
 import dev.peregrine.http2.frame.Http2StreamException;
 import dev.peregrine.http2.frame.StreamState;
 import dev.peregrine.server.internal.ServerContext;
 import java.io.IOException;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One request stream: its §5.1 state, its request body pipe, its response and the handler that
@@ -39,11 +41,14 @@ final class Http2Stream implements Runnable, RequestBodyPipe.Consumer, java.util
     boolean handlerDone;
     /** Non-zero: answer with this status instead of running the handler (431: fields too large). */
     private final int rejectStatus;
+    /** The rule a rejected request broke, for its bad-request count; null with no rejectStatus. */
+    private final String rejectReason;
 
     Http2Stream(int id, Http2Connection connection, ServerContext context, RequestFields fields, long sendWindow,
-            boolean endStream, int rejectStatus) {
+            boolean endStream, int rejectStatus, String rejectReason) {
         this.id = id;
         this.rejectStatus = rejectStatus;
+        this.rejectReason = rejectReason;
         this.connection = connection;
         this.context = context;
         this.fields = fields;
@@ -76,7 +81,7 @@ final class Http2Stream implements Runnable, RequestBodyPipe.Consumer, java.util
             boolean complete;
             try {
                 complete = StreamExchange.serve(context.handler(), context.connection(), request, response, rejectStatus,
-                        this, this);
+                        rejectReason, this, this);
             } catch (VirtualMachineError fatal) {
                 connection.abort();
                 throw fatal;
@@ -135,8 +140,63 @@ final class Http2Stream implements Runnable, RequestBodyPipe.Consumer, java.util
     void checkContentLength(boolean ended) throws Http2StreamException {
         long declared = fields.contentLength();
         if (declared >= 0 && (received > declared || ended && received != declared)) {
-            throw new Http2StreamException(id, Http2ErrorCode.PROTOCOL_ERROR,
+            throw malformed(context, id, 400,
                     "DATA (" + received + " bytes) does not match content-length " + declared + " (RFC 9113 §8.1.1)");
         }
+    }
+
+    /** DATA that flow control let through (reader thread): checked against content-length, then to the handler. */
+    void receiveData(byte[] data, int off, int len, boolean endStream) throws Http2StreamException {
+        received += len;
+        checkContentLength(endStream);
+        if (!body.offer(data, off, len)) {
+            throw new Http2StreamException(id, Http2ErrorCode.FLOW_CONTROL_ERROR,
+                    "DATA beyond the stream window (RFC 9113 §6.9.1)");
+        }
+        if (endStream) {
+            body.end(null);
+        }
+    }
+
+    /**
+     * The trailers, a second field block, decoded into {@code fields} ({@code complete}: within
+     * the header list limit). They must end the stream (RFC 9113 §8.1) and hold no pseudo-header;
+     * a violation makes the request malformed (§8.1.1), counted once as a bad request.
+     */
+    void receiveTrailers(RequestFields trailers, boolean complete, boolean endStream, ReentrantLock lock)
+            throws Http2Exception {
+        lock.lock();
+        try {
+            requireNotEndedByClient("HEADERS");
+            if (!state.recvHeaders(endStream)) {
+                return; // we reset the stream: ignored (§5.1)
+            }
+        } catch (Http2StreamException e) {
+            if (e.error() == Http2ErrorCode.PROTOCOL_ERROR) { // the one §8.1 rule the state machine enforces here
+                context.connection().badRequest(Protocol.HTTP_2, 400, "trailers without END_STREAM (RFC 9113 §8.1)");
+            }
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+        if (!complete) {
+            throw malformed(context, id, 431, "trailers larger than SETTINGS_MAX_HEADER_LIST_SIZE (RFC 9113 §10.5.1)");
+        }
+        String rule = trailers.finish();
+        if (rule != null) {
+            throw malformed(context, id, 400, "trailers: " + rule);
+        }
+        checkContentLength(true);
+        body.end(trailers.headers());
+    }
+
+    /**
+     * A malformed request (RFC 9113 §8.1.1), answered with a stream error PROTOCOL_ERROR: counted
+     * here as a bad request with the rule it broke (400; 431 for a field section over the limit,
+     * which a reset cannot say but the count can), once, as HTTP/1.1 counts the requests it refuses.
+     */
+    static Http2StreamException malformed(ServerContext context, int streamId, int status, String rule) {
+        context.connection().badRequest(Protocol.HTTP_2, status, rule);
+        return new Http2StreamException(streamId, Http2ErrorCode.PROTOCOL_ERROR, "malformed request: " + rule);
     }
 }

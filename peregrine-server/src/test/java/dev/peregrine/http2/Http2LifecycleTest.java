@@ -148,6 +148,22 @@ class Http2LifecycleTest {
         assertThat(h2.metrics.timedOutConnections()).isEqualTo(1);
     }
 
+    /** The heartbeat ticks every second, within the 2 s the client is given to close: one timeout, one GOAWAY. */
+    @Test
+    void theSettingsTimeoutFiresOnceWhileTheClientIsGivenTimeToClose() throws Exception {
+        Http2Options options = Http2Options.builder().settingsTimeout(Duration.ofSeconds(1)).build();
+        H2Client client = connect(ServerOptions.builder().http2(options).build()).start().client;
+        client.send(H2Frames.preface(), H2Frames.settings());
+        client.readUntil(f -> f.type() == H2Frames.SETTINGS && f.has(H2Frames.ACK), "SETTINGS ACK");
+        long now = System.nanoTime();
+        h2.connection.tick(now + 1100 * 1_000_000L);
+        h2.connection.tick(now + 1200 * 1_000_000L);
+        List<In> rest = client.readToEnd();
+        assertThat(rest).hasSize(1);
+        assertThat(rest.getFirst().errorCode()).isEqualTo(H2Client.SETTINGS_TIMEOUT);
+        assertThat(h2.metrics.timedOutConnections()).isEqualTo(1);
+    }
+
     @Test
     void acknowledgedSettingsDoNotTimeOut() throws Exception {
         Http2Options options = Http2Options.builder().settingsTimeout(Duration.ofSeconds(5)).build();

@@ -90,7 +90,8 @@ public final class BytePipe {
         lock.lock();
         try {
             long left = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-            while (waitingReaders == 0) {
+            // Bytes pending mean a counted reader was signalled but has not taken them yet: not waiting.
+            while (waitingReaders == 0 || head != tail) {
                 if (left <= 0) {
                     return false;
                 }

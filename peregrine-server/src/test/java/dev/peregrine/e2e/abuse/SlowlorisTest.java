@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peregrine.server.Server;
 import dev.peregrine.server.TimeoutKind;
+import dev.peregrine.testkit.H2Frames;
 import dev.peregrine.testkit.RawResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -139,6 +142,53 @@ class SlowlorisTest {
         }
         assertThat(server.metrics().timeouts(TimeoutKind.REQUEST_HEADERS)).as(server.metrics().toString())
                 .isEqualTo(attackers);
+        Abuse.awaitCondition(() -> server.metrics().activeConnections() == 0, Abuse.FIRE,
+                () -> "every connection to be unregistered: " + server.metrics());
+    }
+
+    /**
+     * A GET for /hold on stream 1 (its handler then waits), then the header of a 100-byte HEADERS
+     * frame on stream 3: the static-table fields :method GET and :scheme http, and literal :path and
+     * :authority (RFC 7541 §6.1, §6.2.2).
+     */
+    private static final byte[] HOLD_BLOCK = {(byte) 0x82, (byte) 0x86, 0x04, 5, '/', 'h', 'o', 'l', 'd', 0x01, 1, 't'};
+    private static final byte[] STREAM_3_HEADERS_FRAME_HEADER = {0, 0, 100, 1, 4, 0, 0, 0, 3};
+
+    @Test
+    void anHttp2HeadersFrameTrickledBesideAnOpenStreamIsCutAtTheHeadersDeadline() throws Exception {
+        // Stream 1 keeps the connection busy (not idle, so no keep-alive deadline), and our SETTINGS
+        // are acknowledged (no SETTINGS timeout): only the headers deadline can end the trickle.
+        int attackers = 200;
+        Abuse.assumeFileDescriptors(2L * attackers + 200);
+        CountDownLatch release = new CountDownLatch(1);
+        server = Abuse.start((req, res) -> {
+            if (req.path().equals("/hold")) {
+                release.await(Abuse.FIRE.toSeconds() * 2, TimeUnit.SECONDS);
+            }
+            res.send("ok " + req.path());
+        }, Abuse.lenient().requestHeadersTimeout(Duration.ofSeconds(2)).build());
+        byte[] opening = H2Frames.concat(PREFACE, SETTINGS, H2Frames.settingsAck(),
+                H2Frames.headers(1, HOLD_BLOCK, H2Frames.Flag.END_HEADERS, H2Frames.Flag.END_STREAM),
+                STREAM_3_HEADERS_FRAME_HEADER);
+        LegitClient legit = new LegitClient("keep-alive client", server.port(), Duration.ofMillis(20), (c, n) -> {
+            RawResponse r = c.request("GET /legit/" + n + " HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertThat(r.status()).isEqualTo(200);
+        });
+        try (legit; Herd herd = Herd.connect(server.port(), attackers, 0, true, i -> opening)) {
+            long deadline = System.nanoTime() + Abuse.FIRE.toNanos();
+            for (int sent = 0; herd.open() > 0 && System.nanoTime() - deadline < 0 && sent < 99; sent++) {
+                herd.pump(1000);
+                herd.sendToOpen(i -> new byte[] {(byte) 0x82});
+            }
+            herd.pump(Math.max(0, (deadline - System.nanoTime()) / 1_000_000L));
+            assertThat(herd.open()).as("attackers still open: %s", herd.openOnes()).isZero();
+            legit.awaitProgress(5, Abuse.FIRE);
+        } finally {
+            release.countDown();
+        }
+        assertThat(server.metrics().timeouts(TimeoutKind.REQUEST_HEADERS)).as(server.metrics().toString())
+                .isEqualTo(attackers);
+        assertThat(server.metrics().abusiveConnections()).as("a timeout, not an abuse budget").isZero();
         Abuse.awaitCondition(() -> server.metrics().activeConnections() == 0, Abuse.FIRE,
                 () -> "every connection to be unregistered: " + server.metrics());
     }
