@@ -126,20 +126,7 @@ class SlowlorisTest {
         System.arraycopy(PREFACE, 0, opening, 0, PREFACE.length);
         System.arraycopy(SETTINGS, 0, opening, PREFACE.length, SETTINGS.length);
         System.arraycopy(HEADERS_FRAME_HEADER, 0, opening, PREFACE.length + SETTINGS.length, HEADERS_FRAME_HEADER.length);
-        LegitClient legit = new LegitClient("keep-alive client", server.port(), Duration.ofMillis(20), (c, n) -> {
-            RawResponse r = c.request("GET /legit/" + n + " HTTP/1.1\r\nHost: t\r\n\r\n");
-            assertThat(r.status()).isEqualTo(200);
-        });
-        try (legit; Herd herd = Herd.connect(server.port(), attackers, 0, true, i -> opening)) {
-            long deadline = System.nanoTime() + Abuse.FIRE.toNanos();
-            for (int sent = 0; herd.open() > 0 && System.nanoTime() - deadline < 0 && sent < 99; sent++) {
-                herd.pump(1000);
-                herd.sendToOpen(i -> new byte[] {(byte) 0x82}); // one more byte of the field block
-            }
-            herd.pump(Math.max(0, (deadline - System.nanoTime()) / 1_000_000L));
-            assertThat(herd.open()).as("attackers still open: %s", herd.openOnes()).isZero();
-            legit.awaitProgress(5, Abuse.FIRE);
-        }
+        trickleFieldBlocks(attackers, opening);
         assertThat(server.metrics().timeouts(TimeoutKind.REQUEST_HEADERS)).as(server.metrics().toString())
                 .isEqualTo(attackers);
         Abuse.awaitCondition(() -> server.metrics().activeConnections() == 0, Abuse.FIRE,
@@ -170,19 +157,8 @@ class SlowlorisTest {
         byte[] opening = H2Frames.concat(PREFACE, SETTINGS, H2Frames.settingsAck(),
                 H2Frames.headers(1, HOLD_BLOCK, H2Frames.Flag.END_HEADERS, H2Frames.Flag.END_STREAM),
                 STREAM_3_HEADERS_FRAME_HEADER);
-        LegitClient legit = new LegitClient("keep-alive client", server.port(), Duration.ofMillis(20), (c, n) -> {
-            RawResponse r = c.request("GET /legit/" + n + " HTTP/1.1\r\nHost: t\r\n\r\n");
-            assertThat(r.status()).isEqualTo(200);
-        });
-        try (legit; Herd herd = Herd.connect(server.port(), attackers, 0, true, i -> opening)) {
-            long deadline = System.nanoTime() + Abuse.FIRE.toNanos();
-            for (int sent = 0; herd.open() > 0 && System.nanoTime() - deadline < 0 && sent < 99; sent++) {
-                herd.pump(1000);
-                herd.sendToOpen(i -> new byte[] {(byte) 0x82});
-            }
-            herd.pump(Math.max(0, (deadline - System.nanoTime()) / 1_000_000L));
-            assertThat(herd.open()).as("attackers still open: %s", herd.openOnes()).isZero();
-            legit.awaitProgress(5, Abuse.FIRE);
+        try {
+            trickleFieldBlocks(attackers, opening);
         } finally {
             release.countDown();
         }
@@ -191,5 +167,27 @@ class SlowlorisTest {
         assertThat(server.metrics().abusiveConnections()).as("a timeout, not an abuse budget").isZero();
         Abuse.awaitCondition(() -> server.metrics().activeConnections() == 0, Abuse.FIRE,
                 () -> "every connection to be unregistered: " + server.metrics());
+    }
+
+    /**
+     * Opens {@code attackers} connections that send {@code opening} and then one more byte of a
+     * field block a second, beside a keep-alive client that must go on being served, until every
+     * attacker is cut (bounded by {@link Abuse#FIRE} and 99 bytes).
+     */
+    private void trickleFieldBlocks(int attackers, byte[] opening) throws Exception {
+        LegitClient legit = new LegitClient("keep-alive client", server.port(), Duration.ofMillis(20), (c, n) -> {
+            RawResponse r = c.request("GET /legit/" + n + " HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertThat(r.status()).isEqualTo(200);
+        });
+        try (legit; Herd herd = Herd.connect(server.port(), attackers, 0, true, i -> opening)) {
+            long deadline = System.nanoTime() + Abuse.FIRE.toNanos();
+            for (int sent = 0; herd.open() > 0 && System.nanoTime() - deadline < 0 && sent < 99; sent++) {
+                herd.pump(1000);
+                herd.sendToOpen(i -> new byte[] {(byte) 0x82}); // one more byte of the field block
+            }
+            herd.pump(Math.max(0, (deadline - System.nanoTime()) / 1_000_000L));
+            assertThat(herd.open()).as("attackers still open: %s", herd.openOnes()).isZero();
+            legit.awaitProgress(5, Abuse.FIRE);
+        }
     }
 }
