@@ -26,6 +26,11 @@ final class ConnectionReceiveWindow {
         return window.addAndGet(-n) >= 0;
     }
 
+    /** Whether the client may send DATA at all (else a slow request body is not its fault). */
+    boolean isOpen() {
+        return window.get() > 0;
+    }
+
     /** Gives {@code n} bytes back. */
     void credit(int n) {
         long now = due.addAndGet(n);

@@ -705,6 +705,8 @@ public final class Http2Connection implements ProtocolConnection, FrameListener,
             stopping = true;
             sendFinalGoAway();
         }
+        boolean windowOpen = receiveWindow.isOpen(); // without window the client cannot send: not counted
+        streams.values().forEach(s -> s.checkBodyRate(nowNanos, windowOpen));
         checkResponseRates(nowNanos);
     }
 

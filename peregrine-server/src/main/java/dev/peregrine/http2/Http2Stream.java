@@ -10,6 +10,7 @@ import dev.peregrine.http2.frame.Http2ErrorCode;
 import dev.peregrine.http2.frame.Http2Exception;
 import dev.peregrine.http2.frame.Http2StreamException;
 import dev.peregrine.http2.frame.StreamState;
+import dev.peregrine.server.TimeoutKind;
 import dev.peregrine.server.internal.ServerContext;
 import java.io.IOException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -20,6 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * writer sends what {@link Http2Output} queued.
  */
 final class Http2Stream implements Runnable, RequestBodyPipe.Consumer, java.util.function.BooleanSupplier {
+
+    private static final System.Logger LOG = System.getLogger(Http2Stream.class.getName());
 
     final int id;
     /** RFC 9113 §5.1; guarded by the writer's lock (reader and writer threads both move it). */
@@ -56,7 +59,8 @@ final class Http2Stream implements Runnable, RequestBodyPipe.Consumer, java.util
         var h2 = context.options().http2();
         this.output = new StreamOutput(id, h2.streamOutputBufferBytes(), sendWindow);
         this.body = new RequestBodyPipe(this, h2.initialStreamWindow(), context.options().maxRequestBodyBytes(),
-                fields.contentLength());
+                fields.contentLength(), context.clock(), context.options().minRequestBodyBytesPerSecond(),
+                context.options().minRequestBodyRateGracePeriod().toNanos());
         if (endStream) {
             body.end(null);
         }
@@ -121,6 +125,29 @@ final class Http2Stream implements Runnable, RequestBodyPipe.Consumer, java.util
             }
         }
         connection.bodyConsumed(this, n, credit);
+    }
+
+    /**
+     * Heartbeat: a request body the client sends below {@code minRequestBodyBytesPerSecond} while
+     * the handler waits for it, past the grace period ({@link RequestBodyPipe#belowMinimumRate}),
+     * resets this stream with CANCEL and fails the handler's read; other streams go on.
+     *
+     * <p>Why the stream and not the connection (Kestrel aborts the connection, GOAWAY
+     * INTERNAL_ERROR): the rate is a property of one upload, a browser multiplexes healthy requests
+     * beside it, and what a stalled stream holds is bounded by its window. Why CANCEL (RFC 9113 §7:
+     * the stream is no longer needed), as for a stream below the response rate: the server gives
+     * up on this request. ENHANCE_YOUR_CALM says the peer generates excessive load, which a slow
+     * upload does not, and clients read it as a reason to back off the whole connection;
+     * INTERNAL_ERROR would blame the server. A reset for the rate does not spend the reset budget:
+     * each one took a stream slot for at least the grace period, which bounds them already.
+     */
+    void checkBodyRate(long nowNanos, boolean connectionWindowOpen) {
+        if (body.belowMinimumRate(nowNanos, connectionWindowOpen)) {
+            context.connection().timedOut(TimeoutKind.REQUEST_BODY_RATE);
+            LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 stream " + id + ": request body below "
+                    + context.options().minRequestBodyBytesPerSecond() + " bytes/s; reset (CANCEL)");
+            connection.resetStream(this, Http2ErrorCode.CANCEL);
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.peregrine.http2;
 import dev.peregrine.api.BadRequestException;
 import dev.peregrine.api.Headers;
 import dev.peregrine.exchange.StreamBody;
+import dev.peregrine.server.internal.CoarseClock;
 import java.io.IOException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -13,6 +14,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * what our stream window allows, and the window reopens as the handler consumes (RFC 9113
  * §6.9), so an unread body holds at most one window of memory and a slow handler slows its
  * client, not the server.
+ *
+ * <p><b>Minimum data rate</b> ({@code minRequestBodyBytesPerSecond} after
+ * {@code minRequestBodyRateGracePeriod}, per stream): time counts only while the handler is
+ * blocked in a read with nothing buffered, from when it starts waiting until bytes, the end or a
+ * failure arrive, so a slow handler is never blamed on its client. Bytes count as they arrive,
+ * read or not. The stream window cannot be what holds the client back while the handler waits:
+ * the buffer is empty, so all but less than a quarter of the window was given back (see
+ * {@link Http2Stream#consumed}); the connection window can be (other streams' unread bodies), so
+ * the heartbeat says whether it is open and a tick with it closed does not count (to within one
+ * tick, as every deadline here). The heartbeat and the handler meet under the pipe's lock, which
+ * the handler takes for every read anyway; the clock is read only when a read has to wait.
  */
 final class RequestBodyPipe extends StreamBody {
 
@@ -40,14 +52,30 @@ final class RequestBodyPipe extends StreamBody {
     private long maxBytes;
     private final long declared;
     private final byte[] one = new byte[1];
+    private final CoarseClock clock;
+    private final long minBytesPerSecond;
+    private final long graceNanos;
+    /** Body bytes received so far (the rate's numerator). */
+    private long arrived;
+    /** Time the handler spent waiting for bytes, waits that ended. */
+    private long waitedNanos;
+    /** When the handler's current wait began (the coarse clock, odd); 0: it is not waiting. */
+    private long waitingSince;
+    /** The rate was missed: the stream is being reset, the handler's read fails saying why. */
+    private boolean rateMissed;
 
     /**
      * @param capacity the stream's receive window: more unread bytes than this is the client's
      *     flow-control error
      * @param declared the request's content-length, or -1
+     * @param minBytesPerSecond the minimum data rate, 0: none
      */
-    RequestBodyPipe(Consumer consumer, int capacity, long maxBytes, long declared) {
+    RequestBodyPipe(Consumer consumer, int capacity, long maxBytes, long declared, CoarseClock clock,
+            long minBytesPerSecond, long graceNanos) {
         this.consumer = consumer;
+        this.clock = clock;
+        this.minBytesPerSecond = minBytesPerSecond;
+        this.graceNanos = graceNanos;
         this.capacity = capacity;
         this.maxBytes = maxBytes;
         this.declared = declared;
@@ -106,6 +134,8 @@ final class RequestBodyPipe extends StreamBody {
             System.arraycopy(b, off, ring, tail, first);
             System.arraycopy(b, off + first, ring, 0, len - first);
             size += len;
+            arrived += len;
+            stopWaiting();
             readable.signal();
             return true;
         } finally {
@@ -133,6 +163,7 @@ final class RequestBodyPipe extends StreamBody {
         try {
             ended = true;
             trailers = trailersOrNull;
+            stopWaiting();
             readable.signalAll();
         } finally {
             lock.unlock();
@@ -144,9 +175,50 @@ final class RequestBodyPipe extends StreamBody {
         lock.lock();
         try {
             if (failure == null && !(ended && size == 0)) {
-                failure = e;
+                failure = rateMissed ? new IOException("request body slower than " + minBytesPerSecond
+                        + " bytes/s after the grace period: HTTP/2 stream reset (CANCEL)", e) : e;
             }
+            stopWaiting();
             readable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Lock held: the handler's wait for bytes ended (they came, or the end, or a failure). */
+    private void stopWaiting() {
+        long since = waitingSince;
+        if (since != 0) {
+            waitedNanos += Math.max(0, clock.nanoTime() - since);
+            waitingSince = 0;
+        }
+    }
+
+    /**
+     * Heartbeat: whether the client sends this body below the minimum rate — the handler is waiting
+     * for bytes now, and over all its waits, longer than the grace period, fewer bytes came than the
+     * rate asks. True once; the caller resets the stream. {@code connectionWindowOpen} false: the
+     * client could not send (our connection window is spent), so the wait since the last tick is
+     * not counted.
+     */
+    boolean belowMinimumRate(long nowNanos, boolean connectionWindowOpen) {
+        lock.lock();
+        try {
+            long since = waitingSince;
+            if (since == 0 || rateMissed || ended || failure != null) {
+                return false; // not waiting for the client (the handler is slow, or the body is done)
+            }
+            long waiting = Math.max(0, nowNanos - since);
+            if (!connectionWindowOpen) {
+                waitingSince = (since + waiting) | 1; // restart the wait from now
+                waiting = 0;
+            }
+            long time = waitedNanos + waiting;
+            if (time <= graceNanos || arrived * 1e9 / time >= minBytesPerSecond) {
+                return false;
+            }
+            rateMissed = true;
+            return true;
         } finally {
             lock.unlock();
         }
@@ -215,8 +287,12 @@ final class RequestBodyPipe extends StreamBody {
         lock.lock();
         try {
             while (size == 0 && !ended && failure == null) {
+                if (waitingSince == 0 && minBytesPerSecond > 0) {
+                    waitingSince = clock.nanoTime() | 1;
+                }
                 readable.awaitUninterruptibly();
             }
+            stopWaiting();
             if (failure != null) {
                 throw failure;
             }

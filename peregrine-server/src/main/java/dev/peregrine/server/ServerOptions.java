@@ -13,9 +13,14 @@ import java.time.Duration;
  * @param requestHeadersTimeout how long a client may take to send a whole request head once
  *     it started (default 30 s) — the slowloris defence
  * @param minRequestBodyBytesPerSecond minimum average body upload rate, 0 to disable (default
- *     240 B/s: a very slow mobile link still passes, a trickling attacker does not)
+ *     240 B/s: a very slow mobile link still passes, a trickling attacker does not). Time counts
+ *     only while the handler waits for body bytes, never while it is busy. HTTP/1.1 answers 408
+ *     and closes the connection; HTTP/2 applies it per stream (and not while the client has no
+ *     connection window to send in), resets the stream with CANCEL, fails the handler's read with
+ *     an IOException and keeps the connection. Counted as a {@code request_body_rate} timeout
  * @param minRequestBodyRateGracePeriod how long a body may run below that rate before the
- *     connection is closed (default 5 s: covers TCP slow start and handler start-up)
+ *     connection is closed, or the HTTP/2 stream reset (default 5 s: covers TCP slow start and
+ *     handler start-up)
  * @param minResponseBytesPerSecond minimum rate at which the client must take response bytes,
  *     0 to disable (default 240 B/s, Kestrel's MinResponseDataRate): a write of n bytes must
  *     finish within the grace period plus n at this rate, and writes are at most 1 MiB, so a

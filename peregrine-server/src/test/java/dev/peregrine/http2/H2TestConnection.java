@@ -6,6 +6,8 @@ import dev.peregrine.api.Handler;
 import dev.peregrine.server.Http2Options;
 import dev.peregrine.server.ServerOptions;
 import dev.peregrine.server.internal.BufferPool;
+import dev.peregrine.server.internal.CoarseClock;
+import dev.peregrine.server.internal.ProtocolSelection;
 import dev.peregrine.server.internal.DateCache;
 import dev.peregrine.server.internal.Instrumentation;
 import dev.peregrine.server.internal.ServerContext;
@@ -27,9 +29,14 @@ final class H2TestConnection implements AutoCloseable {
     private Thread thread;
 
     H2TestConnection(Handler handler, ServerOptions options) {
+        this(handler, options, CoarseClock.system());
+    }
+
+    /** With the test's {@code clock}: what the connection and its streams stamp is the test's time. */
+    H2TestConnection(Handler handler, ServerOptions options, CoarseClock clock) {
         this.options = options;
         ServerContext context = new ServerContext(options, handler, new DateCache(),
-                new BufferPool(options.readBufferBytes(), 4), metrics);
+                new BufferPool(options.readBufferBytes(), 4), metrics, null, clock, ProtocolSelection.of(options), null);
         this.connection = new Http2Connection(1, transport, context, null, 0);
     }
 
