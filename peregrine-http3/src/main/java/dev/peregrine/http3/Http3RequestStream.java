@@ -112,7 +112,8 @@ final class Http3RequestStream implements Runnable, Http3Body.Events {
         if (!complete) {
             abandon(Http3ErrorCode.H3_INTERNAL_ERROR.code());
         } else if (!body.isEnded()) {
-            // The response is complete; the rest of the request is not needed (RFC 9114 §4.1.2).
+            // The response is complete; the rest of the request is not needed (RFC 9114 §4.1.2). The
+            // transport drops what still comes and sends STOP_SENDING only past its grace (QuicStreamAdapter).
             stream.stopSending(Http3ErrorCode.H3_NO_ERROR.code());
         }
     }

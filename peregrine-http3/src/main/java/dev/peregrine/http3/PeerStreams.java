@@ -15,7 +15,8 @@ import java.io.IOException;
  * control stream (SETTINGS first, then GOAWAY, MAX_PUSH_ID, CANCEL_PUSH), the QPACK encoder
  * stream into our decoder and the decoder stream into our encoder (RFC 9204 §4.2). A second
  * stream of one of those types, a push stream, or any of them ending is a connection error;
- * unknown and reserved types are refused with STOP_SENDING (§6.2: never an error).
+ * unknown and reserved types are stopped: read and dropped, STOP_SENDING(H3_STREAM_CREATION_ERROR)
+ * if they go on past the transport's grace (§6.2 allows either; never an error).
  */
 final class PeerStreams {
 

@@ -1,6 +1,7 @@
 package dev.peregrine.quic;
 
 import dev.peregrine.api.TlsSession;
+import dev.peregrine.tls.TlsHandshakeException;
 import dev.peregrine.transport.MultiplexedConnection;
 import dev.peregrine.transport.MultiplexedStream;
 import io.netty.buffer.Unpooled;
@@ -15,6 +16,7 @@ import io.netty.handler.codec.quic.QuicConnectionStats;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.handler.ssl.SniCompletionEvent;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.Future;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -61,6 +63,8 @@ final class QuicConnectionAdapter extends ChannelInboundHandlerAdapter implement
     private volatile TlsSession tls;
     private volatile QuicConnectionCloseEvent peerClose;
     private volatile String localClose;
+    /** The handshake being timed, until it ends (event loop only). */
+    private QuicListener.HandshakeObserver.Handshake handshake;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition streamArrived = lock.newCondition();
@@ -277,15 +281,18 @@ final class QuicConnectionAdapter extends ChannelInboundHandlerAdapter implement
 
     // ---- Netty events (event loop) ----
 
+    /** Netty made the connection for a validated Initial packet: its TLS handshake starts now. */
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = (QuicChannel) ctx.channel();
+        handshake = listener.handshakeStarted();
     }
 
     /** The handshake is complete (Netty fires it on a server once quiche says established). */
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         tls = session(channel.sslEngine(), serverName);
+        handshakeEnded(tls, null);
         if (!listener.offer(this)) {
             refuse();
         }
@@ -328,10 +335,16 @@ final class QuicConnectionAdapter extends ChannelInboundHandlerAdapter implement
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof SniCompletionEvent sni && sni.isSuccess()) {
             serverName = sni.hostname();
+        } else if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+            // Netty closes the connection next
+            handshakeEnded(null, handshakeFailure(done.cause(), listener.tls().rejectsUnknownNames()));
         } else if (evt instanceof QuicConnectionCloseEvent close) {
             // The peer's CONNECTION_CLOSE: Netty reports the channel inactive only after quiche's draining period
             // (three probe timeouts, RFC 9000 §10.2.2), but no new stream can come, so accept() ends now.
             peerClose = close;
+            if (handshake != null) { // the client gave up its handshake (a TLS alert, say): it ends now, not after draining
+                handshakeEnded(null, unfinishedHandshake());
+            }
             lock.lock();
             try {
                 closed = true;
@@ -345,6 +358,9 @@ final class QuicConnectionAdapter extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (handshake != null) { // gone before its handshake ended
+            handshakeEnded(null, unfinishedHandshake());
+        }
         lock.lock();
         try {
             closed = true;
@@ -359,6 +375,67 @@ final class QuicConnectionAdapter extends ChannelInboundHandlerAdapter implement
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Netty reports handshake and connection errors here and closes the connection itself.
         System.getLogger("dev.peregrine.quic").log(System.Logger.Level.DEBUG, "QUIC connection error", cause);
+    }
+
+    /** Tells the listener's observer once how the handshake ended. Event loop. */
+    private void handshakeEnded(TlsSession session, TlsHandshakeException failure) {
+        QuicListener.HandshakeObserver.Handshake h = handshake;
+        if (h == null) {
+            return;
+        }
+        handshake = null;
+        try {
+            if (failure == null) {
+                h.completed(session);
+            } else {
+                h.failed(failure);
+            }
+        } catch (RuntimeException e) {
+            System.getLogger("dev.peregrine.quic").log(System.Logger.Level.WARNING, "QUIC handshake observer failed", e);
+        }
+    }
+
+    /**
+     * A handshake the connection ended before: the idle timeout, the client's TLS alert (it refused our
+     * certificate, say: CONNECTION_CLOSE with CRYPTO_ERROR 0x100 + alert, RFC 9001 §4.8), or it just left.
+     */
+    private TlsHandshakeException unfinishedHandshake() {
+        QuicConnectionCloseEvent peer = peerClose;
+        if (channel.isTimedOut()) {
+            return new TlsHandshakeException(TlsHandshakeException.Reason.TIMEOUT,
+                    "no QUIC handshake within the idle timeout", null);
+        }
+        if (peer != null && peer.isTlsError()) {
+            return new TlsHandshakeException(TlsHandshakeException.Reason.TLS_ERROR, "the client ended the handshake "
+                    + "with TLS alert " + QuicConnectionCloseEvent.extractTlsError(peer.error()), null);
+        }
+        return new TlsHandshakeException(TlsHandshakeException.Reason.CLOSED,
+                "QUIC connection closed during the handshake", null);
+    }
+
+    /**
+     * Why a QUIC handshake failed, as the TLS listener counts it. Netty gives only BoringSSL's last
+     * error as the message ({@code error:10000080:SSL routines:OPENSSL_internal:NO_APPLICATION_PROTOCOL}).
+     * A server name our SNI policy refused shows as {@code CLIENTHELLO_TLSEXT}, the error of a failed
+     * ClientHello extension callback: when the policy refuses unknown names, that is the only callback
+     * of ours that fails there (ALPN's has its own error); Netty does not tell the refused name.
+     */
+    static TlsHandshakeException handshakeFailure(Throwable cause, boolean namesRefused) {
+        String message = String.valueOf(cause == null ? null : cause.getMessage());
+        String upper = message.toUpperCase(java.util.Locale.ROOT);
+        TlsHandshakeException.Reason reason;
+        if (upper.contains("NO_APPLICATION_PROTOCOL")) {
+            reason = TlsHandshakeException.Reason.NO_APPLICATION_PROTOCOL;
+        } else if (upper.contains("UNRECOGNIZED_NAME") || (namesRefused && upper.contains("CLIENTHELLO_TLSEXT"))) {
+            reason = TlsHandshakeException.Reason.UNRECOGNIZED_NAME;
+        } else if (upper.contains("UNSUPPORTED_PROTOCOL") || upper.contains("WRONG_VERSION")) {
+            reason = TlsHandshakeException.Reason.PROTOCOL_VERSION;
+        } else if (upper.contains("PEER_DID_NOT_RETURN_A_CERTIFICATE") || upper.contains("CERTIFICATE_VERIFY_FAILED")) {
+            reason = TlsHandshakeException.Reason.CLIENT_CERTIFICATE; // our check of the client's (clientAuth)
+        } else {
+            reason = TlsHandshakeException.Reason.TLS_ERROR;
+        }
+        return new TlsHandshakeException(reason, message, cause);
     }
 
     private static TlsSession session(SSLEngine engine, String serverName) {

@@ -1,5 +1,7 @@
 package dev.peregrine.quic;
 
+import dev.peregrine.api.TlsSession;
+import dev.peregrine.tls.TlsHandshakeException;
 import dev.peregrine.transport.MultiplexedConnection;
 import dev.peregrine.transport.MultiplexedListener;
 import io.netty.bootstrap.Bootstrap;
@@ -74,6 +76,8 @@ public final class QuicListener implements MultiplexedListener {
     private static final System.Logger LOG = System.getLogger("dev.peregrine.quic");
 
     private final QuicOptions options;
+    private final QuicTls tls;
+    private final HandshakeObserver handshakes;
     private final EventLoopGroup group;
     private final AdaptiveRecvByteBufAllocator readSizes;
     private Channel udp;
@@ -86,8 +90,42 @@ public final class QuicListener implements MultiplexedListener {
     private boolean closed; // guarded by lock
     private boolean transportClosed; // guarded by lock
 
-    private QuicListener(QuicOptions options, EventLoopGroup group) {
+    /**
+     * Told about the TLS handshake of each QUIC connection, which runs inside the listener before the connection
+     * reaches {@link #accept()} (a failed one never does). Called on the listener's event loop: quick, no blocking.
+     */
+    public interface HandshakeObserver {
+        /** Observes nothing. */
+        HandshakeObserver NONE = () -> Handshake.NONE;
+
+        /**
+         * A connection's handshake begins: its Initial packet passed address validation (a Retry round trip after
+         * the client's very first one) and Netty made the connection.
+         */
+        Handshake started();
+
+        /** One handshake in progress; exactly one of its methods is called. */
+        interface Handshake {
+            Handshake NONE = new Handshake() {
+                @Override
+                public void completed(TlsSession session) {}
+
+                @Override
+                public void failed(TlsHandshakeException failure) {}
+            };
+
+            /** The handshake completed: TLS version, cipher suite, ALPN and SNI of the connection. */
+            void completed(TlsSession session);
+
+            /** It did not: a TLS alert, the idle timeout, or the connection closed before the end. */
+            void failed(TlsHandshakeException failure);
+        }
+    }
+
+    private QuicListener(QuicOptions options, QuicTls tls, HandshakeObserver handshakes, EventLoopGroup group) {
         this.options = options;
+        this.tls = tls;
+        this.handshakes = handshakes;
         this.group = group;
         // Stream reads start at 2 KiB (a request's headers) and grow to the chunk the read bound assumes.
         this.readSizes = new AdaptiveRecvByteBufAllocator(512, 2048, QuicOptions.MAX_READ_CHUNK);
@@ -95,9 +133,16 @@ public final class QuicListener implements MultiplexedListener {
 
     /** Binds a UDP socket and serves QUIC on it with the given TLS configuration. */
     public static QuicListener bind(InetSocketAddress address, QuicTls tls, QuicOptions options) throws IOException {
+        return bind(address, tls, options, HandshakeObserver.NONE);
+    }
+
+    /** As {@link #bind(InetSocketAddress, QuicTls, QuicOptions)}, telling {@code handshakes} about each TLS handshake. */
+    public static QuicListener bind(InetSocketAddress address, QuicTls tls, QuicOptions options,
+            HandshakeObserver handshakes) throws IOException {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handshakes, "handshakes");
         // epoll where there is one: recvmmsg (many datagrams per read) and GSO (one sendmsg for a
         // train of packets) cut the system calls per request and per MiB; NIO elsewhere.
         boolean epoll = Epoll.isAvailable();
@@ -105,7 +150,7 @@ public final class QuicListener implements MultiplexedListener {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.eventLoopThreads(),
                 new DefaultThreadFactory("peregrine-quic", true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        QuicListener listener = new QuicListener(options, group);
+        QuicListener listener = new QuicListener(options, tls, handshakes, group);
         try {
             QuicServerCodecBuilder builder = new QuicServerCodecBuilder()
                     .sslEngineProvider(tls::newEngine)
@@ -172,6 +217,20 @@ public final class QuicListener implements MultiplexedListener {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A new connection's handshake begins. Event loop. */
+    HandshakeObserver.Handshake handshakeStarted() {
+        try {
+            return handshakes.started();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "QUIC handshake observer failed", e);
+            return HandshakeObserver.Handshake.NONE; // an observer's failure loses its measurement, never the connection
+        }
+    }
+
+    QuicTls tls() {
+        return tls;
     }
 
     /** A connection finished its handshake; false when it must be refused. Event loop. */

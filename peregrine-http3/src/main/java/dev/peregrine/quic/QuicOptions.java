@@ -27,6 +27,13 @@ import java.time.Duration;
  * @param streamWriteBufferBytes bytes of one stream handed to the event loop and not yet taken by quiche
  *     (default 64 KiB); a writer blocks beyond it, so a stalled peer blocks the writer, not the heap. It is also
  *     the largest single event-loop write, so a response up to this size with FIN is one task and one flush.
+ * @param stopSendingGraceBytes after {@code stopSending}, bytes of the peer's stream the adapter reads and drops
+ *     while it waits for the peer's FIN or RESET_STREAM, before it sends STOP_SENDING (default 64 KiB: the tail of
+ *     a request already on its way — a FIN a packet behind the headers, a small unread body — ends within it).
+ *     A stream that ends this way is freed by quiche and gives its stream credit back; once quiche has shut a
+ *     stream's receiving side it frees it only if our own last frame is acknowledged after the peer's answer,
+ *     which is seldom the case (see docs/http3.md). Beyond the grace the peer is uploading a body nobody reads
+ *     and is told to stop. 0 sends STOP_SENDING at once.
  * @param acceptQueue established connections waiting for {@link QuicListener#accept()} (default 128: a burst
  *     of handshakes finishing together; beyond it the server is overloaded and a new connection is refused)
  * @param maxUdpPayload the largest UDP payload sent or accepted (default 1350: fits every common path
@@ -44,6 +51,7 @@ public record QuicOptions(
         long initialMaxStreamDataUnidirectional,
         int streamReadBufferBytes,
         int streamWriteBufferBytes,
+        int stopSendingGraceBytes,
         int acceptQueue,
         int maxUdpPayload,
         int eventLoopThreads) {
@@ -70,6 +78,9 @@ public record QuicOptions(
             throw new IllegalArgumentException("streamReadBufferBytes must be at least " + MAX_READ_CHUNK);
         }
         positive("streamWriteBufferBytes", streamWriteBufferBytes);
+        if (stopSendingGraceBytes < 0) {
+            throw new IllegalArgumentException("stopSendingGraceBytes must not be negative");
+        }
         positive("acceptQueue", acceptQueue);
         if (maxUdpPayload < 1200 || maxUdpPayload > 65527) {
             throw new IllegalArgumentException("maxUdpPayload must be 1200..65527 (RFC 9000 §14, §18.2)");
@@ -99,6 +110,7 @@ public record QuicOptions(
                 .initialMaxStreamDataUnidirectional(initialMaxStreamDataUnidirectional)
                 .streamReadBufferBytes(streamReadBufferBytes)
                 .streamWriteBufferBytes(streamWriteBufferBytes)
+                .stopSendingGraceBytes(stopSendingGraceBytes)
                 .acceptQueue(acceptQueue)
                 .maxUdpPayload(maxUdpPayload)
                 .eventLoopThreads(eventLoopThreads);
@@ -113,6 +125,7 @@ public record QuicOptions(
         private long initialMaxStreamDataUnidirectional = 64 * 1024;
         private int streamReadBufferBytes = 64 * 1024;
         private int streamWriteBufferBytes = 64 * 1024;
+        private int stopSendingGraceBytes = 64 * 1024;
         private int acceptQueue = 128;
         private int maxUdpPayload = 1350;
         private int eventLoopThreads = 1;
@@ -159,6 +172,11 @@ public record QuicOptions(
             return this;
         }
 
+        public Builder stopSendingGraceBytes(int bytes) {
+            this.stopSendingGraceBytes = bytes;
+            return this;
+        }
+
         public Builder acceptQueue(int connections) {
             this.acceptQueue = connections;
             return this;
@@ -177,7 +195,7 @@ public record QuicOptions(
         public QuicOptions build() {
             return new QuicOptions(idleTimeout, maxBidirectionalStreams, maxUnidirectionalStreams, initialMaxData,
                     initialMaxStreamDataBidirectional, initialMaxStreamDataUnidirectional, streamReadBufferBytes,
-                    streamWriteBufferBytes, acceptQueue, maxUdpPayload, eventLoopThreads);
+                    streamWriteBufferBytes, stopSendingGraceBytes, acceptQueue, maxUdpPayload, eventLoopThreads);
         }
     }
 }

@@ -35,15 +35,21 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>peer RESET_STREAM: {@code exceptionCaught(QuicStreamResetException)} carrying the peer's code;
  *   <li>peer STOP_SENDING: only as a failed write, {@link ChannelOutputShutdownException} "STOP_SENDING frame
  *       received", without the peer's code (Netty's JNI drops it); quiche answers with RESET_STREAM itself;
- *   <li>our RESET_STREAM / STOP_SENDING: {@code shutdownOutput(code)} / {@code shutdownInput(code)};
+ *   <li>our RESET_STREAM / STOP_SENDING: {@code shutdownOutput(code)} / {@code shutdownInput(code)}; after the latter
+ *       quiche stores nothing more for the stream, so Netty never sees its FIN or reset (see {@link #stopSending});
  *   <li>connection closed or timed out: {@code channelInactive} on every stream.
  * </ul>
  *
  * <p>Inbound, the adapter asks quiche for more only while a whole {@link QuicOptions#MAX_READ_CHUNK} still fits
  * under {@link QuicOptions#streamReadBufferBytes()}; otherwise quiche keeps the bytes and its flow control
  * holds the peer back. The reader asks again once half the buffer is free. A peer's RESET_STREAM discards what
- * was not read yet (RFC 9000 §3.2 allows it) and the next read throws. Outbound, at most {@link QuicOptions#streamWriteBufferBytes()} are on their way to
- * quiche; a write completes (its promise) once quiche took all of it, so a peer without credit blocks the writer.
+ * was not read yet (RFC 9000 §3.2 allows it) and the next read throws. Outbound, at most
+ * {@link QuicOptions#streamWriteBufferBytes()} are on their way to quiche; a write completes (its promise) once
+ * quiche took all of it, so a peer without credit blocks the writer.
+ *
+ * <p>A stream is freed, by quiche (which then gives the peer its credit back with MAX_STREAMS, RFC 9000 §4.6) and by
+ * Netty (which drops it from its stream map), only once the application has read its receiving side to the FIN or
+ * reset and its sending side is acknowledged.
  */
 final class QuicStreamAdapter extends ChannelInboundHandlerAdapter implements MultiplexedStream {
 
@@ -53,6 +59,7 @@ final class QuicStreamAdapter extends ChannelInboundHandlerAdapter implements Mu
     private final boolean sends; // we send on this stream
     private final int readBound;
     private final int writeBound;
+    private final int stopSendingGrace;
     private volatile QuicStreamChannel channel; // set in handlerAdded, before the stream is handed out
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -67,8 +74,10 @@ final class QuicStreamAdapter extends ChannelInboundHandlerAdapter implements Mu
     private boolean finReceived;
     private boolean peerReset;
     private long peerResetCode;
-    private boolean stopSendingSent;
+    private boolean stopSendingSent; // stopSending was called: reads fail, what arrives is dropped
     private long stopSendingCode;
+    private boolean stopSendingOnWire; // quiche shut the receiving side down and sent STOP_SENDING
+    private long discarded; // bytes dropped since stopSending
     private IOException readFailure;
 
     // Sending side, guarded by lock.
@@ -91,6 +100,7 @@ final class QuicStreamAdapter extends ChannelInboundHandlerAdapter implements Mu
         this.sends = bidirectional || localInitiated;
         this.readBound = options.streamReadBufferBytes();
         this.writeBound = options.streamWriteBufferBytes();
+        this.stopSendingGrace = options.stopSendingGraceBytes();
     }
 
     @Override
@@ -296,12 +306,26 @@ final class QuicStreamAdapter extends ChannelInboundHandlerAdapter implements Mu
         onEventLoop(() -> channel.shutdownOutput(wire)); // RESET_STREAM
     }
 
+    /**
+     * Stops reading: the next {@link #read} fails, and what the peer still sends is dropped. STOP_SENDING itself
+     * goes out only once the peer has sent {@link QuicOptions#stopSendingGraceBytes()} more without ending.
+     *
+     * <p>Why not at once: once quiche has shut a stream's receiving side down it stores nothing more for it, so the
+     * peer's FIN or RESET_STREAM (its answer to STOP_SENDING, RFC 9000 §3.5) never makes the stream readable again.
+     * quiche then frees the stream only if an acknowledgement of our own STREAM or RESET_STREAM frames arrives after
+     * that answer; but a peer mostly acknowledges our last frame before it answers (in an earlier packet, or ahead of
+     * its RESET_STREAM in the same one). Such a stream is never collected (quiche issue #1968): it keeps one of the
+     * peer's stream credits until the connection ends (after enough of them the peer can open no stream at all), and
+     * Netty, which never sees its end either, keeps its channel. Read to its end instead, the stream is freed like
+     * any other. RFC 9114 §4.1.2 and §6.2 allow either: abort reading, or read and discard.
+     */
     @Override
     public void stopSending(long applicationErrorCode) {
-        int wire = QuicConnectionAdapter.wireCode(applicationErrorCode);
+        QuicConnectionAdapter.wireCode(applicationErrorCode); // fails here if Netty cannot send the code
         if (!receives) {
             return;
         }
+        boolean now = stopSendingGrace == 0;
         lock.lock();
         try {
             if (stopSendingSent) {
@@ -314,13 +338,32 @@ final class QuicStreamAdapter extends ChannelInboundHandlerAdapter implements Mu
             if (finReceived || peerReset) {
                 return; // the peer already finished sending: nothing to stop, no event-loop task
             }
+            readPaused = false; // reading resumes below, to drop what comes until the peer's end
         } finally {
             lock.unlock();
         }
         onEventLoop(() -> {
-            channel.shutdownInput(wire); // STOP_SENDING
-            channel.read(); // drain to the peer's FIN or reset (see channelRead)
+            if (now) {
+                sendStopSending();
+            } else {
+                channel.read(); // drop to the peer's FIN or reset (see channelRead)
+            }
         });
+    }
+
+    /** STOP_SENDING, unless the peer has ended its side meanwhile. Event loop. */
+    private void sendStopSending() {
+        lock.lock();
+        try {
+            if (finReceived || peerReset || stopSendingOnWire || inactive) {
+                return;
+            }
+            stopSendingOnWire = true;
+            readPaused = true; // quiche delivers nothing more
+        } finally {
+            lock.unlock();
+        }
+        channel.shutdownInput(QuicConnectionAdapter.wireCode(stopSendingCode));
     }
 
     private void onEventLoop(Runnable shutdown) {
@@ -345,9 +388,14 @@ final class QuicStreamAdapter extends ChannelInboundHandlerAdapter implements Mu
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf buf = (ByteBuf) msg;
         boolean more;
+        boolean graceUsedUp = false;
         lock.lock();
         try {
             if (stopSendingSent || peerReset || !buf.isReadable()) {
+                if (stopSendingSent && !stopSendingOnWire) {
+                    discarded += buf.readableBytes();
+                    graceUsedUp = discarded > stopSendingGrace;
+                }
                 buf.release();
             } else {
                 inbound.add(buf);
@@ -355,15 +403,18 @@ final class QuicStreamAdapter extends ChannelInboundHandlerAdapter implements Mu
                 maxBuffered = Math.max(maxBuffered, buffered);
                 readable.signalAll();
             }
-            // After our STOP_SENDING keep reading (and dropping) until the peer's FIN or reset: quiche
-            // frees a stream, and gives its credit back (MAX_STREAMS), only once the application
-            // has consumed the end of its receiving side.
-            more = !peerReset && (stopSendingSent || roomForAnotherRead());
+            // After stopSending keep reading (and dropping) until the peer's FIN or reset, within the grace:
+            // quiche frees a stream, and gives its credit back (MAX_STREAMS), only once the application has
+            // consumed the end of its receiving side (see stopSending).
+            more = !peerReset && !graceUsedUp && (stopSendingSent || roomForAnotherRead());
             readPaused = !more;
         } finally {
             lock.unlock();
         }
-        if (more) {
+        if (graceUsedUp) {
+            sendStopSending(); // the peer is uploading what nobody reads: tell it to stop
+            closeIfFinished();
+        } else if (more) {
             ctx.read(); // still within Netty's read loop: no task
         }
     }
@@ -441,7 +492,8 @@ final class QuicStreamAdapter extends ChannelInboundHandlerAdapter implements Mu
         boolean done;
         lock.lock();
         try {
-            boolean inDone = !receives || finReceived || peerReset || readFailure != null;
+            // After our STOP_SENDING nothing more reaches the channel (quiche drops it), so that side is over too.
+            boolean inDone = !receives || finReceived || peerReset || stopSendingOnWire || readFailure != null;
             boolean outDone = !sends || finWritten || resetSent || stopSendingReceived || writeFailure != null;
             done = inDone && outDone && !inactive;
         } finally {

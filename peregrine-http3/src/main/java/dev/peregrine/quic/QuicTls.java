@@ -51,6 +51,8 @@ public final class QuicTls {
     private final String[] alpn;
     private final AtomicReference<Factory> factory;
     private final AtomicReference<QuicSslContext> current;
+    /** Whether the current options refuse a server name they have no certificate for (for handshake metrics). */
+    private volatile boolean rejectsUnknownNames;
 
     private QuicTls(List<String> applicationProtocols, Factory factory) throws IOException, GeneralSecurityException {
         if (applicationProtocols.isEmpty()) {
@@ -102,7 +104,13 @@ public final class QuicTls {
      */
     public static QuicTls of(TlsOptions options, List<String> applicationProtocols) throws IOException, GeneralSecurityException {
         Objects.requireNonNull(options, "options");
-        return new QuicTls(applicationProtocols, alpn -> fromOptions(options, alpn));
+        QuicTls tls = new QuicTls(applicationProtocols, alpn -> fromOptions(options, alpn));
+        tls.rejectsUnknownNames = rejects(options);
+        return tls;
+    }
+
+    private static boolean rejects(TlsOptions options) {
+        return options.unknownServerName() == TlsOptions.UnknownServerName.REJECT;
     }
 
     /** Builds the context again from the same source (re-reading files); on failure the current one stays. */
@@ -116,10 +124,19 @@ public final class QuicTls {
         QuicSslContext built = next.build(alpn);
         factory.set(next);
         current.set(built);
+        rejectsUnknownNames = rejects(options);
     }
 
     public List<String> applicationProtocols() {
         return List.of(alpn);
+    }
+
+    /**
+     * Whether a handshake that failed in a ClientHello extension was refused for its server name: the
+     * current options reject unknown names (Netty reports nothing more precise).
+     */
+    boolean rejectsUnknownNames() {
+        return rejectsUnknownNames;
     }
 
     /** A server engine from the current context, for one new connection (called on the event loop). */

@@ -58,10 +58,15 @@ final class QuicTestClient implements AutoCloseable {
 
     /** A client sending {@code sniHost} (null: none) and allowing the server this many unidirectional streams. */
     QuicTestClient(InetSocketAddress server, String sniHost, long serverUniStreams) throws Exception {
+        this(server, sniHost, serverUniStreams, "h3");
+    }
+
+    /** As above, offering these ALPN protocols. */
+    QuicTestClient(InetSocketAddress server, String sniHost, long serverUniStreams, String... alpn) throws Exception {
         this.server = server;
         QuicSslContext ctx = QuicSslContextBuilder.forClient()
                 .trustManager(InsecureTrustManagerFactory.INSTANCE)
-                .applicationProtocols("h3")
+                .applicationProtocols(alpn)
                 .build();
         ChannelHandler codec = new QuicClientCodecBuilder()
                 .sslEngineProvider(q -> sniHost == null ? ctx.newEngine(q.alloc()) : ctx.newEngine(q.alloc(), sniHost, 443))

@@ -65,13 +65,12 @@ public final class Server implements AutoCloseable {
     private final ServerMetrics metrics;
     private final ProtocolSelection protocols;
 
-    private Server(ServerOptions options, Handler handler, List<Listener> listeners, List<TlsMiddleware> listenerTls,
-            ProtocolSelection protocols, List<MultiplexedListener> multiplexed, List<MultiplexedBinding> bindings)
-            throws IOException {
+    private Server(ServerOptions options, Instrumentation metrics, Handler handler, List<Listener> listeners,
+            List<TlsMiddleware> listenerTls, ProtocolSelection protocols, List<MultiplexedListener> multiplexed,
+            List<MultiplexedBinding> bindings) throws IOException {
         this.protocols = protocols;
         this.multiplexed = List.copyOf(multiplexed);
         this.bindings = List.copyOf(bindings);
-        Instrumentation metrics = new Instrumentation(options.metrics());
         this.metrics = new ServerMetrics(metrics);
         this.listeners = List.copyOf(listeners);
         this.listenerTls = java.util.Collections.unmodifiableList(new ArrayList<>(listenerTls));
@@ -350,14 +349,17 @@ public final class Server implements AutoCloseable {
             List<Listener> bound = new ArrayList<>();
             List<MultiplexedListener> boundMultiplexed = new ArrayList<>();
             Server server;
+            // Made before the listeners: a multiplexed transport (QUIC) runs its TLS handshakes itself
+            // and records them into it from the start.
+            Instrumentation metrics = new Instrumentation(options.metrics());
             try {
                 for (Endpoint e : endpoints) {
                     bound.add(SocketListener.bind(e));
                 }
                 for (MultiplexedBinding b : bindings) {
-                    boundMultiplexed.add(b.bind());
+                    boundMultiplexed.add(b.bind(metrics));
                 }
-                server = new Server(options, handler, bound, middleware, selection, boundMultiplexed, bindings);
+                server = new Server(options, metrics, handler, bound, middleware, selection, boundMultiplexed, bindings);
             } catch (IOException | RuntimeException e) {
                 for (Listener l : bound) {
                     l.close();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peregrine.api.Handler;
 import dev.peregrine.api.Router;
+import dev.peregrine.quic.QuicOptions;
 import dev.peregrine.server.Server;
 import java.io.OutputStream;
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +30,9 @@ class NettyClientH3Test {
     private static final int BIG = 100 * 1024 * 1024;
     private static Server server;
     private static byte[] bigDigest;
+    /** For /held: each request counts itself in, then waits for the test to let it answer. */
+    private static volatile CountDownLatch heldArrived = new CountDownLatch(0);
+    private static volatile CountDownLatch heldRelease = new CountDownLatch(0);
 
     @BeforeAll
     static void start() throws Exception {
@@ -51,6 +56,13 @@ class NettyClientH3Test {
                     res.body().write(("<h1>hello " + req.protocol().text() + "</h1>").getBytes(StandardCharsets.UTF_8));
                 })
                 .get("/big", big)
+                .get("/held", (req, res) -> {
+                    heldArrived.countDown();
+                    if (!heldRelease.await(30, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("never released");
+                    }
+                    res.body().write("held".getBytes(StandardCharsets.UTF_8));
+                })
                 .post("/echo", (req, res) -> {
                     byte[] body = req.body().readAllBytes();
                     res.headers().set("x-length", String.valueOf(body.length));
@@ -119,19 +131,62 @@ class NettyClientH3Test {
     @Test
     void manyConcurrentStreamsOnOneConnection() throws Exception {
         try (NettyH3Client client = new NettyH3Client(H3Server.h3Port(server))) {
-            // Six rounds of 40 at once: the server allows 100 concurrent streams (QuicOptions), so
-            // from the third round on, only streams whose credit came back (RFC 9000 §4.6) can open.
-            // Bursts near the limit wait seconds for that credit (a known gap, docs/http3.md): a
-            // CI run with rounds of 60 once waited longer than the client's retry budget.
+            // Six rounds of 90 at once: the server allows 100 concurrent streams (QuicOptions), so
+            // from the second round on, only streams whose credit came back (RFC 9000 §4.6) can open.
+            // Netty's client sends its FIN a packet behind the HEADERS, so the server often answers
+            // before it and stops reading (RFC 9114 §4.1.2): each stream quiche failed to free
+            // then would be a credit lost for good, and the rounds would stall.
             for (int round = 0; round < 6; round++) {
                 List<CompletableFuture<NettyH3Client.Response>> all = new ArrayList<>();
-                for (int i = 0; i < 40; i++) {
+                for (int i = 0; i < 90; i++) {
                     all.add(client.get("/"));
                 }
                 for (var f : all) {
                     assertThat(f.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
                 }
             }
+            holdAllowedRequestsOpenAtOnce(client);
+        }
+    }
+
+    @Test
+    void requestsAnsweredBeforeTheirEndGiveTheirStreamCreditBack_rfc9114_4_1_2() throws Exception {
+        try (NettyH3Client client = new NettyH3Client(H3Server.h3Port(server))) {
+            // The client ends each request only after its response: the server has answered a
+            // request it has not read to the end, and stops reading it (RFC 9114 §4.1.2).
+            for (int round = 0; round < 6; round++) {
+                List<CompletableFuture<NettyH3Client.Response>> all = new ArrayList<>();
+                for (int i = 0; i < 90; i++) {
+                    all.add(client.getEndingAfterResponse("/"));
+                }
+                for (var f : all) {
+                    assertThat(f.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
+                }
+            }
+            holdAllowedRequestsOpenAtOnce(client);
+        }
+    }
+
+    /**
+     * As many requests as the server allows at once (100, QuicOptions), all held open in the handler:
+     * the last of them get credit only if every stream before them was freed (RFC 9000 §4.6).
+     */
+    private static void holdAllowedRequestsOpenAtOnce(NettyH3Client client) throws Exception {
+        int allowed = (int) QuicOptions.DEFAULTS.maxBidirectionalStreams();
+        heldArrived = new CountDownLatch(allowed);
+        heldRelease = new CountDownLatch(1);
+        List<CompletableFuture<NettyH3Client.Response>> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < allowed; i++) {
+                held.add(client.get("/held"));
+            }
+            assertThat(heldArrived.await(30, TimeUnit.SECONDS))
+                    .as("%d of %d requests open at once", allowed - heldArrived.getCount(), allowed).isTrue();
+        } finally {
+            heldRelease.countDown();
+        }
+        for (var f : held) {
+            assertThat(f.get(30, TimeUnit.SECONDS).text()).isEqualTo("held");
         }
     }
 

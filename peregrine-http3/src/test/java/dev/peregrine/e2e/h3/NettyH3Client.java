@@ -21,6 +21,7 @@ import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
@@ -78,20 +79,49 @@ public final class NettyH3Client implements AutoCloseable {
     public CompletableFuture<Response> request(String method, String path, byte[] body, Map<String, String> fields,
             boolean keepBody) {
         CompletableFuture<Response> result = new CompletableFuture<>();
-        open(result, method, path, body, fields, keepBody, 0);
+        open(result, new Req(method, path, body, fields, keepBody, false), 0);
         return result;
     }
 
-    /** Attempts to open a stream against a used-up limit, 5 ms apart: 30 s, the tests' own bound. */
+    /**
+     * A GET whose request stream stays open until the response has ended, as a client that streams
+     * its request alongside the response does: the server answers a request it has not seen the end of.
+     */
+    public CompletableFuture<Response> getEndingAfterResponse(String path) {
+        CompletableFuture<Response> result = new CompletableFuture<>();
+        open(result, new Req("GET", path, null, Map.of(), true, true), 0);
+        return result;
+    }
+
+    /** What to send; {@code finAfterResponse}: the FIN only when the stream closes after the response. */
+    private record Req(String method, String path, byte[] body, Map<String, String> fields, boolean keepBody,
+            boolean finAfterResponse) {}
+
+    /** Looks for stream credit while the server's limit is used up, 5 ms apart: 30 s, the tests' own bound. */
     private static final int MAX_OPEN_ATTEMPTS = 6000;
 
     /**
      * Opens the request stream. A real client waits while the server's stream limit is used up,
-     * until MAX_STREAMS credit comes back (RFC 9000 §4.6); Netty's fails the stream's first write
-     * with STREAM_LIMIT instead, so this opens it again, a bounded number of times.
+     * until MAX_STREAMS credit comes back (RFC 9000 §4.6). Netty's fails a stream beyond the limit
+     * instead, and the failed attempt uses up a stream id for good, so every later stream id is
+     * further beyond the limit. So this opens a stream only when Netty counts credit for one
+     * ({@code peerAllowedStreams} is a lower bound: Netty reads quiche's count again once its own
+     * reaches 0), on the connection's event loop so that no other opening comes between.
      */
-    private void open(CompletableFuture<Response> result, String method, String path, byte[] body,
-            Map<String, String> fields, boolean keepBody, int attempt) {
+    private void open(CompletableFuture<Response> result, Req req, int attempt) {
+        if (!quic.eventLoop().inEventLoop()) {
+            quic.eventLoop().execute(() -> open(result, req, attempt));
+            return;
+        }
+        if (quic.peerAllowedStreams(QuicStreamType.BIDIRECTIONAL) < 1) {
+            if (attempt >= MAX_OPEN_ATTEMPTS) {
+                result.completeExceptionally(new java.io.IOException("the server's stream credit never came back"));
+            } else {
+                quic.eventLoop().schedule(() -> open(result, req, attempt + 1),
+                        5, TimeUnit.MILLISECONDS);
+            }
+            return;
+        }
         Http3RequestStreamInboundHandler handler = new Http3RequestStreamInboundHandler() {
             private int status;
             private final Map<String, String> headers = new LinkedHashMap<>();
@@ -99,7 +129,6 @@ public final class NettyH3Client implements AutoCloseable {
             private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             private final MessageDigest sha = sha256();
             private long length;
-            private boolean retried;
 
             @Override
             protected void channelRead(ChannelHandlerContext ctx, Http3HeadersFrame frame) {
@@ -125,7 +154,7 @@ public final class NettyH3Client implements AutoCloseable {
                 c.readBytes(b);
                 length += n;
                 sha.update(b);
-                if (keepBody) {
+                if (req.keepBody()) {
                     bytes.writeBytes(b);
                 }
                 frame.release();
@@ -139,43 +168,32 @@ public final class NettyH3Client implements AutoCloseable {
 
             @Override
             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                if (status == 0 && String.valueOf(cause).contains("STREAM_LIMIT") && attempt < MAX_OPEN_ATTEMPTS) {
-                    retried = true;
-                    group.schedule(() -> open(result, method, path, body, fields, keepBody, attempt + 1),
-                            5, TimeUnit.MILLISECONDS);
-                } else {
-                    result.completeExceptionally(cause);
-                }
+                result.completeExceptionally(cause);
                 ctx.close();
             }
 
             @Override
             public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-                if (!retried) {
-                    result.completeExceptionally(new java.io.IOException("stream closed before the response ended"));
-                }
+                result.completeExceptionally(new java.io.IOException("stream closed before the response ended"));
                 super.channelInactive(ctx);
             }
         };
         Http3.newRequestStream(quic, handler).addListener(f -> {
             if (!f.isSuccess()) {
-                if (String.valueOf(f.cause()).contains("STREAM_LIMIT") && attempt < MAX_OPEN_ATTEMPTS) {
-                    group.schedule(() -> open(result, method, path, body, fields, keepBody, attempt + 1),
-                            5, TimeUnit.MILLISECONDS);
-                } else {
-                    result.completeExceptionally(f.cause());
-                }
+                result.completeExceptionally(f.cause());
                 return;
             }
             QuicStreamChannel stream = (QuicStreamChannel) f.getNow();
             DefaultHttp3HeadersFrame head = new DefaultHttp3HeadersFrame();
-            head.headers().method(method).path(path).authority("localhost:" + port).scheme("https");
-            fields.forEach((k, v) -> head.headers().add(k, v));
-            if (body == null) {
+            head.headers().method(req.method()).path(req.path()).authority("localhost:" + port).scheme("https");
+            req.fields().forEach((k, v) -> head.headers().add(k, v));
+            if (req.finAfterResponse()) {
+                stream.writeAndFlush(head); // the FIN goes when the handler closes the stream (Netty sends it then)
+            } else if (req.body() == null) {
                 stream.writeAndFlush(head).addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
             } else {
                 stream.write(head);
-                stream.writeAndFlush(new DefaultHttp3DataFrame(Unpooled.wrappedBuffer(body)))
+                stream.writeAndFlush(new DefaultHttp3DataFrame(Unpooled.wrappedBuffer(req.body())))
                         .addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
             }
         });

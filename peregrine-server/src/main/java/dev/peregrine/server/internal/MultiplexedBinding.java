@@ -12,8 +12,12 @@ import java.io.IOException;
  */
 public interface MultiplexedBinding {
 
-    /** Binds the transport; called once from {@code Server.Builder.start()}. */
-    MultiplexedListener bind() throws IOException;
+    /**
+     * Binds the transport; called once from {@code Server.Builder.start()}. A transport that runs
+     * TLS handshakes before it hands connections out (QUIC) records them into {@code metrics}
+     * ({@link ConnectionMetrics#tlsHandshakeStarted} on a {@link Instrumentation#detached()} context).
+     */
+    MultiplexedListener bind(Instrumentation metrics) throws IOException;
 
     /** The protocol connection that serves one accepted transport connection. */
     ProtocolConnection open(long id, MultiplexedConnection connection, ServerContext context);
