@@ -63,6 +63,10 @@ final class AsyncLineWriter implements AccessLog.Sink {
     private static final int ADDRESS_SLOTS = 256;
     private final SocketAddress[] addressKeys = new SocketAddress[ADDRESS_SLOTS];
     private final String[] addressTexts = new String[ADDRESS_SLOTS];
+    private final byte[][] addressBytes = new byte[ADDRESS_SLOTS][];
+    // The CLF time of the last line's second, as bytes.
+    private long timeSecond = Long.MIN_VALUE;
+    private byte[] timeBytes;
     private long reported;
     private boolean warned;
 
@@ -216,6 +220,9 @@ final class AsyncLineWriter implements AccessLog.Sink {
 
     @SuppressWarnings("unchecked")
     private void append(Finished f, Function<?, ?> format) {
+        if (format == AccessLog.COMMON_LOG_FORMAT && appendCommonLogFormat(f)) {
+            return;
+        }
         line.setLength(0);
         try {
             if (format == AccessLog.COMMON_LOG_FORMAT) { // into the reused builder: no String per line
@@ -232,6 +239,33 @@ final class AsyncLineWriter implements AccessLog.Sink {
         appendLine(line, 1);
     }
 
+    /** The default line as bytes straight into the buffer; false if it needs the general path. */
+    private boolean appendCommonLogFormat(Finished f) {
+        String address = addressText(f.remote()); // fills the slot's bytes too
+        byte[] addr = f.remote() == null ? address.getBytes(StandardCharsets.US_ASCII)
+                : addressBytes[System.identityHashCode(f.remote()) & (ADDRESS_SLOTS - 1)];
+        long second = Math.floorDiv(f.epochMillis(), 1000);
+        if (second != timeSecond) {
+            timeBytes = ClfTime.format(second).getBytes(StandardCharsets.US_ASCII);
+            timeSecond = second;
+        }
+        int bound = ClfBytes.bound(addr, timeBytes, f.method(), f.target(), f.protocol());
+        if (bound > buffer.length) {
+            return false;
+        }
+        if (buffered + bound > buffer.length) {
+            writeOut();
+        }
+        int end = ClfBytes.write(buffer, buffered, addr, timeBytes, f.method(), f.target(), f.protocol(), f.status(),
+                f.bytes(), f.durationNanos());
+        if (end < 0) {
+            return false; // a non-ASCII char: encoded by the JDK on the general path
+        }
+        buffered = end;
+        bufferedLines++;
+        return true;
+    }
+
     private String addressText(SocketAddress address) {
         if (address == null) {
             return AccessLog.address(null);
@@ -243,6 +277,7 @@ final class AsyncLineWriter implements AccessLog.Sink {
         String text = AccessLog.address(address);
         addressKeys[slot] = address;
         addressTexts[slot] = text;
+        addressBytes[slot] = text.getBytes(StandardCharsets.UTF_8);
         return text;
     }
 
