@@ -64,6 +64,7 @@ final class AsyncLineWriter implements AccessLog.Sink {
     private final SocketAddress[] addressKeys = new SocketAddress[ADDRESS_SLOTS];
     private final String[] addressTexts = new String[ADDRESS_SLOTS];
     private final byte[][] addressBytes = new byte[ADDRESS_SLOTS][];
+    private static final byte[] NO_ADDRESS = AccessLog.address(null).getBytes(StandardCharsets.US_ASCII);
     // The CLF time of the last line's second, as bytes.
     private long timeSecond = Long.MIN_VALUE;
     private byte[] timeBytes;
@@ -241,9 +242,7 @@ final class AsyncLineWriter implements AccessLog.Sink {
 
     /** The default line as bytes straight into the buffer; false if it needs the general path. */
     private boolean appendCommonLogFormat(Finished f) {
-        String address = addressText(f.remote()); // fills the slot's bytes too
-        byte[] addr = f.remote() == null ? address.getBytes(StandardCharsets.US_ASCII)
-                : addressBytes[System.identityHashCode(f.remote()) & (ADDRESS_SLOTS - 1)];
+        byte[] addr = f.remote() == null ? NO_ADDRESS : addressBytes[addressSlot(f.remote())];
         long second = Math.floorDiv(f.epochMillis(), 1000);
         if (second != timeSecond) {
             timeBytes = ClfTime.format(second).getBytes(StandardCharsets.US_ASCII);
@@ -267,18 +266,19 @@ final class AsyncLineWriter implements AccessLog.Sink {
     }
 
     private String addressText(SocketAddress address) {
-        if (address == null) {
-            return AccessLog.address(null);
-        }
+        return address == null ? AccessLog.address(null) : addressTexts[addressSlot(address)];
+    }
+
+    /** The cache slot holding {@code address}'s text and bytes, filled now if it held another. */
+    private int addressSlot(SocketAddress address) {
         int slot = System.identityHashCode(address) & (ADDRESS_SLOTS - 1);
-        if (addressKeys[slot] == address) {
-            return addressTexts[slot];
+        if (addressKeys[slot] != address) {
+            String text = AccessLog.address(address);
+            addressKeys[slot] = address;
+            addressTexts[slot] = text;
+            addressBytes[slot] = text.getBytes(StandardCharsets.UTF_8);
         }
-        String text = AccessLog.address(address);
-        addressKeys[slot] = address;
-        addressTexts[slot] = text;
-        addressBytes[slot] = text.getBytes(StandardCharsets.UTF_8);
-        return text;
+        return slot;
     }
 
     private void reportDrops(long droppedSoFar) {
