@@ -59,6 +59,7 @@ final class QuicConnectionAdapter extends ChannelInboundHandlerAdapter implement
     private final QuicOptions options;
     private final AdaptiveRecvByteBufAllocator readSizes;
     private volatile QuicChannel channel;
+    private volatile StreamWrites writes; // set in handlerAdded, before any stream exists
     private volatile String serverName;
     private volatile TlsSession tls;
     private volatile QuicConnectionCloseEvent peerClose;
@@ -285,7 +286,20 @@ final class QuicConnectionAdapter extends ChannelInboundHandlerAdapter implement
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = (QuicChannel) ctx.channel();
+        writes = new StreamWrites(channel.eventLoop());
         handshake = listener.handshakeStarted();
+    }
+
+    /** Where the streams' writes go (see {@link StreamWrites}). */
+    StreamWrites writes() {
+        return writes;
+    }
+
+    /** Netty fires it inside its read loop, before it sends: queued writes then share packets. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        writes.drainInReadLoop();
+        ctx.fireChannelReadComplete();
     }
 
     /** The handshake is complete (Netty fires it on a server once quiche says established). */
@@ -329,6 +343,7 @@ final class QuicConnectionAdapter extends ChannelInboundHandlerAdapter implement
         if (direct != null) {
             direct.accept(adapter); // the protocol starts the stream's thread from here: no accept hop
         }
+        writes.drainInReadLoop();
     }
 
     @Override

@@ -250,13 +250,13 @@ final class QuicStreamAdapter extends ChannelInboundHandlerAdapter implements Mu
         }
     }
 
-    /** One write-and-flush task on the event loop: the copy happens here, on the caller's thread. */
+    /** One write-and-flush on the event loop, batched with the connection's others: the copy happens here. */
     private void submit(byte[] b, int off, int len, boolean fin) {
         QuicStreamChannel ch = channel;
         ByteBuf buf = len == 0 ? Unpooled.EMPTY_BUFFER : ch.alloc().directBuffer(len).writeBytes(b, off, len);
         ChannelPromise promise = ch.newPromise();
         promise.addListener((ChannelFuture f) -> written(len, fin, f));
-        ch.writeAndFlush(fin ? new DefaultQuicStreamFrame(buf, true) : buf, promise);
+        connection.writes().write(ch, fin ? new DefaultQuicStreamFrame(buf, true) : buf, promise);
     }
 
     /** A write's promise: quiche took all of it, or it failed (STOP_SENDING, reset, closed). Event loop. */
@@ -417,6 +417,7 @@ final class QuicStreamAdapter extends ChannelInboundHandlerAdapter implements Mu
         } else if (more) {
             ctx.read(); // still within Netty's read loop: no task
         }
+        connection.writes().drainInReadLoop();
     }
 
     @Override
@@ -430,6 +431,7 @@ final class QuicStreamAdapter extends ChannelInboundHandlerAdapter implements Mu
                 lock.unlock();
             }
             closeIfFinished();
+            connection.writes().drainInReadLoop();
         }
         ctx.fireUserEventTriggered(evt);
     }
@@ -460,6 +462,7 @@ final class QuicStreamAdapter extends ChannelInboundHandlerAdapter implements Mu
         } finally {
             lock.unlock();
         }
+        connection.writes().drainInReadLoop();
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.peregrine.api.Router;
 import dev.peregrine.files.StaticFiles;
 import dev.peregrine.http3.Http3;
 import dev.peregrine.http3.Http3Options;
+import dev.peregrine.quic.QuicOptions;
 import dev.peregrine.server.Server;
 import dev.peregrine.server.ServerOptions;
 import dev.peregrine.tls.CertificateSource;
@@ -75,7 +76,11 @@ public final class PeregrineApp {
                     java.nio.file.Path.of(AppConfig.option(args, "--cert", null)),
                     java.nio.file.Path.of(AppConfig.option(args, "--key", null)))).build();
             builder.listen(Endpoint.tcp(cfg.host(), cfg.port()), tls)
-                    .listen(Http3.on(cfg.host(), cfg.port(), tls, Http3Options.defaults()));
+                    .listen(Http3.on(cfg.host(), cfg.port(), tls, Http3Options.builder()
+                            // The same stream limit as NettyH3App's (the load keeps 64 streams open per
+                            // connection; with 100 it waits for MAX_STREAMS, which follows the client's ACKs).
+                            .quic(QuicOptions.builder().maxBidirectionalStreams(NettyH3App.MAX_STREAMS).build())
+                            .build()));
         } else {
             builder.listen(Endpoint.tcp(cfg.host(), cfg.port()));
         }
