@@ -99,6 +99,17 @@ final class ClfBytes {
         if (v < 0) {
             v = 0; // durations and sizes are never negative; a clock step must not garble the line
         }
+        if (v < 1000) { // a status, a small body, a duration in ms: no digit-counting loop
+            int i = (int) v;
+            if (i >= 100) {
+                b[p++] = (byte) ('0' + i / 100);
+            }
+            if (i >= 10) {
+                b[p++] = (byte) ('0' + i / 10 % 10);
+            }
+            b[p++] = (byte) ('0' + i % 10);
+            return p;
+        }
         int digits = 1;
         for (long t = v; t >= 10; t /= 10) {
             digits++;

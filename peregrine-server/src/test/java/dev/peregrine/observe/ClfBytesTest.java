@@ -30,6 +30,14 @@ class ClfBytesTest {
     }
 
     @Test
+    void numbersAtEveryDigitCountMatch() {
+        long[] sizes = {1, 9, 10, 99, 100, 101, 999, 1000, 1001, 9_999, 10_000, 123_456_789};
+        for (long size : sizes) {
+            assertSameLine("127.0.0.1", "GET", "/", 200, size, size * 100_000); // duration: size tenths of a ms
+        }
+    }
+
+    @Test
     void escapesMatch() {
         // Quotes, backslashes and control characters, every one the tightest bound allows.
         assertSameLine("127.0.0.1", "G\"ET", "/a\\b\"c\u0001\u001f\u007f" + "\u0000".repeat(40), 400, 0, 1);
