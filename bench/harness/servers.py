@@ -85,7 +85,7 @@ NO_APP = "not in the app rows"
 SERVE = "serve"
 H3_NOTES = {
     "peregrine": "HTTP/3: `PeregrineApp <port> <files> --h3 --cert <PEM> --key <PKCS#8 PEM>` (peregrine-http3 "
-                 "over Netty QUIC); n/a until the app has an h3 mode",
+                 "over Netty QUIC), 256 concurrent streams per connection as in NettyH3App",
     "netty": "HTTP/3: NettyH3App, codec-http3 (Http3.newQuicServerCodecBuilder, Http3ServerConnectionHandler) "
              "over Netty QUIC 4.2.18 (quiche + BoringSSL), epoll datagram channel with recvmmsg and GSO, "
              "files as 64 KiB DATA frames while the stream is writable",
