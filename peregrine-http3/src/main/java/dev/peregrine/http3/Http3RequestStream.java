@@ -40,6 +40,7 @@ final class Http3RequestStream implements Runnable, Http3Body.Events {
     private ExchangeResponse response;
     private boolean expectContinue;
     private volatile boolean abandoned;
+    private boolean badRequestCounted; // this stream's thread only
 
     Http3RequestStream(Http3Connection connection, MultiplexedStream stream, ServerContext context,
             Http3Options options) {
@@ -83,7 +84,7 @@ final class Http3RequestStream implements Runnable, Http3Body.Events {
         }
         String malformed = reject == 0 ? fields.finish() : null;
         if (malformed != null) {
-            context.connection().badRequest(Protocol.HTTP_3, 400, malformed);
+            badRequest(400, malformed);
             throw new Http3StreamException(Http3ErrorCode.H3_MESSAGE_ERROR, malformed);
         }
         String method = fields.method() == null ? "GET" : fields.method();
@@ -169,16 +170,34 @@ final class Http3RequestStream implements Runnable, Http3Body.Events {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException();
         }
-        String malformed = outcome == QpackDecoder.Outcome.TOO_LARGE ? "trailer section too large" : fields.finish();
+        boolean tooLarge = outcome == QpackDecoder.Outcome.TOO_LARGE;
+        String malformed = tooLarge ? "trailer section too large" : fields.finish();
         if (malformed != null) {
+            badRequest(tooLarge ? 431 : 400, "trailers: " + malformed);
             throw new Http3StreamException(Http3ErrorCode.H3_MESSAGE_ERROR, malformed);
         }
         return fields.headers();
     }
 
+    /**
+     * A rule the body broke while the handler read it. A malformed body (DATA against content-length,
+     * RFC 9114 §4.1.2) counts as a bad request, as a malformed header section does; trailers counted
+     * themselves, with their status.
+     */
     @Override
     public void protocolError(Http3Exception e) {
+        if (e.code() == Http3ErrorCode.H3_MESSAGE_ERROR.code()) {
+            badRequest(400, e.getMessage());
+        }
         fail(e);
+    }
+
+    /** Counts this stream's request as a bad request, once (as HTTP/1.1 and HTTP/2 count theirs). */
+    private void badRequest(int status, String reason) {
+        if (!badRequestCounted) {
+            badRequestCounted = true;
+            context.connection().badRequest(Protocol.HTTP_3, status, reason);
+        }
     }
 
     /** A stream error ends this stream; a connection error ends them all (RFC 9114 §8). */

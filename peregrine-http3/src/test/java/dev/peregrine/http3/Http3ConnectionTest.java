@@ -121,6 +121,22 @@ class Http3ConnectionTest {
             assertThatThrownBy(() -> c.read(s)).isInstanceOfSatisfying(StreamPipe.AbortedException.class,
                     e -> assertThat(e.code()).isEqualTo(code(Http3ErrorCode.H3_MESSAGE_ERROR)));
             assertThat(c.get("/still").status()).isEqualTo(200);
+            assertThat(c.metrics.badRequests()).as("the malformed body is counted once").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void malformedTrailersAreAMessageErrorAndABadRequest_rfc9114_4_1_2() throws Exception {
+        Handler read = (req, res) -> res.body().write(req.body().readAllBytes());
+        try (H3TestClient c = new H3TestClient(read).handshake()) {
+            Headers t = new Headers();
+            t.add("connection", "close"); // connection-specific: malformed in any field section (§4.2)
+            var s = c.quic.openBidi();
+            s.write(concat(c.headersFrame("POST", "/echo", null), dataFrame("abc"), c.trailersFrame(t)), true);
+            assertThatThrownBy(() -> c.read(s)).isInstanceOfSatisfying(StreamPipe.AbortedException.class,
+                    e -> assertThat(e.code()).isEqualTo(code(Http3ErrorCode.H3_MESSAGE_ERROR)));
+            assertThat(c.get("/still").status()).isEqualTo(200);
+            assertThat(c.metrics.badRequests()).as("counted once, with the trailers' rule").isEqualTo(1);
         }
     }
 
