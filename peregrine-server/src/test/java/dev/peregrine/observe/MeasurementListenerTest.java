@@ -7,16 +7,16 @@ import dev.peregrine.api.Router;
 import dev.peregrine.observe.metrics.MeasurementListener;
 import dev.peregrine.observe.metrics.Metric;
 import dev.peregrine.server.Server;
+import dev.peregrine.testkit.Await;
 import dev.peregrine.transport.Endpoint;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -65,9 +65,9 @@ class MeasurementListenerTest {
                     assertThat(response.statusCode()).isEqualTo(200);
                 }
                 // Recorded once the response is out, so possibly after the client has it.
-                await(() -> listener.requests.size() == 2, "two requests seen");
+                Await.until("two requests seen", () -> listener.requests.size() == 2);
             }
-            await(() -> listener.connections.size() == 1, "the connection closed");
+            Await.until("the connection closed", () -> listener.connections.size() == 1);
 
             Map<String, String> expected = Map.of(ATTR_METHOD, "POST", ATTR_STATUS, "200", ATTR_ROUTE, "/items/{id}",
                     ATTR_PROTOCOL_VERSION, "1.1", ATTR_SCHEME, "http");
@@ -89,18 +89,8 @@ class MeasurementListenerTest {
                 client.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(new byte[1])).build(),
                         BodyHandlers.discarding());
             }
-            await(() -> server.metrics().snapshot().total(REQUEST_DURATION) == 3, "the third request recorded");
+            Await.until("the third request recorded", () -> server.metrics().snapshot().total(REQUEST_DURATION) == 3);
             assertThat(listener.requests).hasSize(2);
-        }
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        for (int i = 0; !condition.getAsBoolean(); i++) {
-            if (System.nanoTime() - deadline > 0 || i > 10_000) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
         }
     }
 }

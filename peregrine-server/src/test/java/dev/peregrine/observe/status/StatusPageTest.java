@@ -8,6 +8,7 @@ import dev.peregrine.api.Handler;
 import dev.peregrine.api.Router;
 import dev.peregrine.observe.metrics.Instruments;
 import dev.peregrine.server.Server;
+import dev.peregrine.testkit.Await;
 import dev.peregrine.transport.Endpoint;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -107,11 +108,8 @@ class StatusPageTest {
         String json = get(base + StatusPage.PATH + "/sample.json").body();
         // The sample request itself is still running when it is taken: 8 requests ended before it.
         assertThat(number(json, "\"requests\":{\"total")).isEqualTo(8);
-        // The client can read the sample before the server has recorded that request's end; wait for it (bounded).
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (server.metrics().snapshot().total(Instruments.REQUEST_DURATION) < 9 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        // The client can read the sample before the server has recorded that request's end.
+        Await.until("the sample request's end", () -> server.metrics().snapshot().total(Instruments.REQUEST_DURATION) >= 9);
         assertThat(server.metrics().snapshot().total(Instruments.REQUEST_DURATION)).isEqualTo(9);
         assertThat(json).contains("\"byStatusClass\":{\"2xx\":7,\"4xx\":1}");
         assertThat(json).contains("\"route\":\"/items/{id}\",\"requests\":7");
