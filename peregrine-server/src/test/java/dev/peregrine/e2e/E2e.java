@@ -60,20 +60,9 @@ final class E2e {
         return b;
     }
 
-    /** Polls {@code condition} every 10 ms until it holds; fails after {@link #WAIT}. */
+    /** Polls {@code condition} until it holds; fails after {@link #WAIT}. */
     static void awaitCondition(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        for (int i = 0; !condition.getAsBoolean(); i++) {
-            if (System.nanoTime() - deadline > 0 || i > 100_000) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what, e);
-            }
-        }
+        dev.peregrine.testkit.Await.until(what, WAIT, condition);
     }
 
     /** Awaits a latch for at most {@link #WAIT}; fails the test otherwise. */

@@ -17,7 +17,12 @@ public final class Await {
 
     /** Returns once {@code condition} holds; an {@link AssertionError} naming {@code what} after {@link #MAX}. */
     public static void until(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + MAX.toNanos();
+        until(what, MAX, condition);
+    }
+
+    /** As {@link #until(String, BooleanSupplier)}, failing after {@code max}. */
+    public static void until(String what, Duration max, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + max.toNanos();
         for (int i = 0; !condition.getAsBoolean(); i++) {
             if (System.nanoTime() - deadline > 0 || i > 100_000) {
                 throw new AssertionError("timed out waiting for " + what);

@@ -186,18 +186,7 @@ final class Tls {
 
     /** Polls until {@code condition} holds, at most {@link #WAIT}. Not a timing assertion: it only bounds a hang. */
     static void await(String what, BooleanSupplier condition) {
-        long end = System.nanoTime() + WAIT.toNanos();
-        for (int i = 0; !condition.getAsBoolean(); i++) {
-            if (System.nanoTime() - end > 0 || i > 100_000) {
-                throw new AssertionError("never happened: " + what);
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what, e);
-            }
-        }
+        dev.peregrine.testkit.Await.until(what, WAIT, condition);
     }
 
     // ---- external tools -----------------------------------------------------------------------
