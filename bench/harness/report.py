@@ -53,7 +53,7 @@ def markdown(results, scenarios, servers):
         "# Peregrine side-by-side benchmark",
         "",
         f"**{meta['date']}** · mode `{meta['mode']}` · {c['rounds']} round(s) × {c['duration']} s per scenario "
-        f"(+{c['warmup']} s warm-up per endpoint) · commit `{m.get('commit', '?')}`",
+        f"(+{c['warmup']} s warm-up per endpoint" + (f", {c['h3_warmup']} s before a server's first HTTP/3 row" if c.get('h3_warmup', c['warmup']) != c['warmup'] else "") + f") · commit `{m.get('commit', '?')}`",
         "",
         f"Machine: {m.get('cpu', '?')}, {m.get('cpus', '?')} CPUs, {m.get('memory', '?')}, {m.get('os', '?')}, "
         f"kernel {m.get('kernel', '?')}. {meta['pinning']}.",
@@ -163,7 +163,10 @@ def markdown(results, scenarios, servers):
               "FIN with status 200. Each server's HTTP/3 app runs in a launch of its own, UDP on the TLS "
               "port, with the run's certificate (PEM for Netty, Peregrine and Caddy, the PKCS#12 file for "
               "Jetty); GET /plaintext over HTTP/3 is the readiness check and each file row's file is fetched "
-              "whole once first. Warm-up in the same client process (its JIT warms too), then the measured "
+              "whole once first. Warm-up in the same client process (its JIT warms too): "
+              + f"{c.get('h3_warmup', c['warmup'])} s before a server's first HTTP/3 row (the JVM servers' C2 "
+              "compiler is busy for about 20 s under this load, docs/http3.md), "
+              + f"{c['warmup']} s before its others, then the measured "
               "seconds; MiB/s counts body bytes as they arrive. `raw.server_cpu` / `raw.client_cpu` in "
               "results.json tell which side was the limit, `raw.server_runq_wait` / `raw.client_runq_wait` "
               "(seconds per second spent waiting for a CPU) whether anything else was running. Commands: "
