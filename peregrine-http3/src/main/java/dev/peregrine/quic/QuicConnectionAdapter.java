@@ -60,6 +60,7 @@ final class QuicConnectionAdapter extends ChannelInboundHandlerAdapter implement
     private final AdaptiveRecvByteBufAllocator readSizes;
     private volatile QuicChannel channel;
     private volatile StreamWrites writes; // set in handlerAdded, before any stream exists
+    private StreamLaunches launches; // event loop only, set in handlerAdded
     private volatile String serverName;
     private volatile TlsSession tls;
     private volatile QuicConnectionCloseEvent peerClose;
@@ -287,6 +288,7 @@ final class QuicConnectionAdapter extends ChannelInboundHandlerAdapter implement
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = (QuicChannel) ctx.channel();
         writes = new StreamWrites(channel.eventLoop());
+        launches = listener.launches(channel.eventLoop());
         handshake = listener.handshakeStarted();
     }
 
@@ -341,7 +343,7 @@ final class QuicConnectionAdapter extends ChannelInboundHandlerAdapter implement
             lock.unlock();
         }
         if (direct != null) {
-            direct.accept(adapter); // the protocol starts the stream's thread from here: no accept hop
+            launches.launch(direct, adapter); // the protocol starts the stream's thread: no accept hop
         }
         writes.drainInReadLoop();
     }

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -26,6 +27,7 @@ import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
@@ -34,7 +36,9 @@ import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -79,6 +83,8 @@ public final class QuicListener implements MultiplexedListener {
     private final QuicTls tls;
     private final HandshakeObserver handshakes;
     private final EventLoopGroup group;
+    /** One per event loop: the streams each pass brings are handed over together. */
+    private final Map<EventExecutor, StreamLaunches> launches;
     private final AdaptiveRecvByteBufAllocator readSizes;
     private Channel udp;
     private SocketAddress bound;
@@ -127,8 +133,17 @@ public final class QuicListener implements MultiplexedListener {
         this.tls = tls;
         this.handshakes = handshakes;
         this.group = group;
+        Map<EventExecutor, StreamLaunches> byLoop = new HashMap<>();
+        for (EventExecutor e : group) {
+            byLoop.put(e, new StreamLaunches((EventLoop) e));
+        }
+        this.launches = Map.copyOf(byLoop);
         // Stream reads start at 2 KiB (a request's headers) and grow to the chunk the read bound assumes.
         this.readSizes = new AdaptiveRecvByteBufAllocator(512, 2048, QuicOptions.MAX_READ_CHUNK);
+    }
+
+    StreamLaunches launches(EventLoop loop) {
+        return launches.get(loop);
     }
 
     /** Binds a UDP socket and serves QUIC on it with the given TLS configuration. */
