@@ -87,15 +87,9 @@ final class TlsTesting {
         return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
     }
 
-    /** Polls until {@code condition} holds; fails after a generous bound. Not a timing assertion. */
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + 30_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("never happened: " + what);
-            }
-            Thread.sleep(5);
-        }
+    /** Returns once {@code condition} holds; fails after a generous bound. Not a timing assertion. */
+    static void await(String what, BooleanSupplier condition) {
+        dev.peregrine.testkit.Await.until(what, java.time.Duration.ofSeconds(30), condition);
     }
 
     static X509Certificate peerLeaf(SSLSocket s) throws IOException {

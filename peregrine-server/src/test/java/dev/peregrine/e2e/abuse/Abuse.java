@@ -48,15 +48,9 @@ final class Abuse {
         }
     }
 
-    /** Polls {@code condition} every 10 ms until it holds; fails after {@code max}. */
+    /** Returns once {@code condition} holds; fails after {@code max}. */
     static void awaitCondition(BooleanSupplier condition, Duration max, java.util.function.Supplier<String> what) {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out after " + max + " waiting for " + what.get());
-            }
-            sleep(10);
-        }
+        dev.peregrine.testkit.Await.until(what, max, condition);
     }
 
     static void sleep(long millis) {

@@ -215,15 +215,9 @@ final class H2 {
 
     // ---------------------------------------------------------------- waits
 
-    /** Polls {@code condition} every 10 ms until it holds; fails after {@link #WAIT}. */
+    /** Returns once {@code condition} holds; fails after {@link #WAIT}. */
     static void await(String what, BooleanSupplier condition) {
-        long end = System.nanoTime() + WAIT.toNanos();
-        for (int i = 0; !condition.getAsBoolean(); i++) {
-            if (System.nanoTime() - end > 0 || i > 100_000) {
-                throw new AssertionError("never happened: " + what);
-            }
-            pause(10);
-        }
+        dev.peregrine.testkit.Await.until(what, WAIT, condition);
     }
 
     static void pause(long millis) {
