@@ -39,15 +39,19 @@ class StreamLaunchesTest {
         };
     }
 
+    /** One event-loop pass in which streams {@code ids} arrive, then the tasks after it. */
+    private void pass(Consumer<MultiplexedStream> protocol, long... ids) {
+        for (long id : ids) {
+            launches.launch(protocol, new Stub(id));
+        }
+        assertTrue(handedOver.isEmpty(), "nothing is handed over while the pass goes on");
+        channel.runPendingTasks();
+    }
+
     @Test
     void theStreamsOfOnePassAreHandedOverAfterItInOrderFromOneVirtualThread() throws Exception {
         CountDownLatch done = new CountDownLatch(3);
-        Consumer<MultiplexedStream> p = protocol(done);
-        launches.launch(p, new Stub(0));
-        launches.launch(p, new Stub(4));
-        launches.launch(p, new Stub(8));
-        assertTrue(handedOver.isEmpty(), "nothing is handed over while the pass goes on");
-        channel.runPendingTasks();
+        pass(protocol(done), 0, 4, 8);
         assertTrue(done.await(5, TimeUnit.SECONDS));
         assertEquals(List.of(0L, 4L, 8L), handedOver);
         assertTrue(on.get(0).isVirtual(), "handed over from a virtual thread, not the event loop");
@@ -59,9 +63,7 @@ class StreamLaunchesTest {
     @Test
     void aLoneStreamIsHandedOverByTheEventLoopTaskItself() throws Exception {
         CountDownLatch done = new CountDownLatch(1);
-        launches.launch(protocol(done), new Stub(0));
-        assertTrue(handedOver.isEmpty());
-        channel.runPendingTasks();
+        pass(protocol(done), 0);
         assertEquals(List.of(0L), handedOver, "no extra thread for one stream: done when the task returns");
         assertFalse(on.get(0).isVirtual());
         channel.finishAndReleaseAll();
@@ -73,7 +75,7 @@ class StreamLaunchesTest {
         Consumer<MultiplexedStream> p = protocol(done);
         launches.launch(p, new Stub(0));
         channel.runPendingTasks();
-        launches.launch(p, new Stub(4));
+        launches.launch(p, new Stub(4)); // a later pass: handed over though the first hand-over may still run
         channel.runPendingTasks();
         assertTrue(done.await(5, TimeUnit.SECONDS));
         assertEquals(List.of(0L, 4L), handedOver);
@@ -90,10 +92,7 @@ class StreamLaunchesTest {
             }
             ok.accept(s);
         };
-        launches.launch(p, new Stub(0));
-        launches.launch(p, new Stub(4));
-        launches.launch(p, new Stub(8));
-        channel.runPendingTasks();
+        pass(p, 0, 4, 8);
         assertTrue(done.await(5, TimeUnit.SECONDS));
         assertEquals(List.of(0L, 8L), handedOver);
         channel.finishAndReleaseAll();
