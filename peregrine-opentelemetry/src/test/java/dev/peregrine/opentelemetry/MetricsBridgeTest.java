@@ -19,7 +19,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.time.Duration;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -168,13 +167,7 @@ class MetricsBridgeTest {
                 .orElseThrow(() -> new AssertionError("no point " + attributes + " in " + metric));
     }
 
-    static void awaitCondition(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        for (int i = 0; !condition.getAsBoolean(); i++) {
-            if (System.nanoTime() - deadline > 0 || i > 10_000) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
+    static void awaitCondition(BooleanSupplier condition, String what) {
+        dev.peregrine.testkit.Await.until(what, condition);
     }
 }

@@ -171,7 +171,7 @@ class ServerTracingTest {
     }
 
     /** The one server span; it ends as the handler returns, which may be after the client has the response. */
-    private SpanData serverSpan() throws InterruptedException {
+    private SpanData serverSpan() {
         awaitCondition(() -> spans.getFinishedSpanItems().stream().anyMatch(s -> s.getKind() == SpanKind.SERVER),
                 "the server span");
         return spans.getFinishedSpanItems().stream().filter(s -> s.getKind() == SpanKind.SERVER).findFirst()
