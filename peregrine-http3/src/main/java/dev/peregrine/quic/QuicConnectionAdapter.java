@@ -287,7 +287,7 @@ final class QuicConnectionAdapter extends ChannelInboundHandlerAdapter implement
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = (QuicChannel) ctx.channel();
-        writes = new StreamWrites(channel.eventLoop());
+        writes = new StreamWrites(channel.eventLoop(), listener.flushHold());
         launches = listener.launches(channel.eventLoop());
         handshake = listener.handshakeStarted();
     }

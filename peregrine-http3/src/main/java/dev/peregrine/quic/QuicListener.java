@@ -83,6 +83,8 @@ public final class QuicListener implements MultiplexedListener {
     private final QuicTls tls;
     private final HandshakeObserver handshakes;
     private final EventLoopGroup group;
+    /** Between the UDP channel and the codec: a batch of stream writes leaves in one flush. */
+    private final DatagramFlushHold flushHold = new DatagramFlushHold();
     /** One per event loop: the streams each pass brings are handed over together. */
     private final Map<EventExecutor, StreamLaunches> launches;
     private final AdaptiveRecvByteBufAllocator readSizes;
@@ -142,6 +144,10 @@ public final class QuicListener implements MultiplexedListener {
         this.readSizes = new AdaptiveRecvByteBufAllocator(512, 2048, QuicOptions.MAX_READ_CHUNK);
     }
 
+    DatagramFlushHold flushHold() {
+        return flushHold;
+    }
+
     StreamLaunches launches(EventLoop loop) {
         return launches.get(loop);
     }
@@ -186,7 +192,12 @@ public final class QuicListener implements MultiplexedListener {
                         EpollQuicUtils.newSegmentedAllocator(GSO_SEGMENTS));
             }
             ChannelHandler codec = builder.build();
-            Bootstrap bootstrap = new Bootstrap().group(group).handler(codec)
+            Bootstrap bootstrap = new Bootstrap().group(group).handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast(listener.flushHold, codec);
+                        }
+                    })
                     // Bigger socket buffers: a burst of datagrams while the event loop is busy is
                     // queued by the kernel instead of dropped (the kernel caps it at rmem_max).
                     .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)

@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and then, outside its read loop, has quiche build packets and sends them, one {@code sendmsg} for each write.
  * Inside the read loop it holds the packets back until the loop ends and sends them all in one go (GSO). So the
  * queue is emptied at {@link #drainInReadLoop the connection's and its streams' read events} first, where that
- * costs nothing, and otherwise by one task per batch ({@link #drain}). Many responses then share packets and
- * system calls, as they do with handlers that answer on the event loop.
+ * costs nothing, and otherwise by one task per batch ({@link #drain}), whose packets {@link DatagramFlushHold}
+ * holds back for one flush. Many responses then share packets and system calls, as they do with handlers
+ * that answer on the event loop.
  *
  * <p>Order: a stream's writes leave in the order they were queued. A task the stream schedules after queueing
  * (a reset, say) runs after them: whenever the queue holds a write, a drain task scheduled no later than that
@@ -30,11 +31,17 @@ final class StreamWrites {
     private final EventLoop eventLoop;
     private final ConcurrentLinkedQueue<Write> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private final Runnable drainTask = this::drain;
+    private final Runnable drainTask = this::drainOutsideReadLoop;
+    private final DatagramFlushHold flushHold; // null: flushes go out as Netty makes them
     private boolean draining; // event loop only: a write's own events (writability) must not drain again
 
     StreamWrites(EventLoop eventLoop) {
+        this(eventLoop, null);
+    }
+
+    StreamWrites(EventLoop eventLoop, DatagramFlushHold flushHold) {
         this.eventLoop = eventLoop;
+        this.flushHold = flushHold;
     }
 
     /** Queues a write; any thread. The promise completes as {@code writeAndFlush}'s would. */
@@ -55,6 +62,20 @@ final class StreamWrites {
     void drainInReadLoop() {
         if (!queue.isEmpty()) {
             drain();
+        }
+    }
+
+    /** The drain task: Netty would send after each write, so the batch's packets are held for one flush. */
+    private void drainOutsideReadLoop() {
+        if (flushHold == null) {
+            drain();
+            return;
+        }
+        flushHold.hold();
+        try {
+            drain();
+        } finally {
+            flushHold.release();
         }
     }
 

@@ -109,4 +109,71 @@ class StreamWritesTest {
         }
         ch.finishAndReleaseAll();
     }
+
+    /** Counts the flushes that reach the socket side of the pipeline. */
+    private static final class FlushCounter extends io.netty.channel.ChannelOutboundHandlerAdapter {
+        int flushes;
+
+        @Override
+        public void flush(io.netty.channel.ChannelHandlerContext ctx) {
+            flushes++;
+            ctx.flush();
+        }
+    }
+
+    /** The drain task runs outside Netty's read loop: its writes' flushes leave as one. */
+    @Test
+    void theDrainTaskSendsItsBatchInOneFlush() throws Exception {
+        FlushCounter counter = new FlushCounter();
+        DatagramFlushHold hold = new DatagramFlushHold();
+        EmbeddedChannel ch = new EmbeddedChannel(counter, hold); // outbound: hold, then counter, then the socket
+        StreamWrites writes = new StreamWrites(ch.eventLoop(), hold);
+        Thread t = Thread.ofVirtual().start(() -> {
+            writes.write(ch, text("one"), ch.newPromise());
+            writes.write(ch, text("two"), ch.newPromise());
+            writes.write(ch, text("three"), ch.newPromise());
+        });
+        t.join(TimeUnit.SECONDS.toMillis(5));
+        ch.runPendingTasks();
+        assertEquals(1, counter.flushes, "three writes, one flush");
+        assertEquals("one", readOutbound(ch));
+        assertEquals("two", readOutbound(ch));
+        assertEquals("three", readOutbound(ch));
+        ch.finishAndReleaseAll();
+    }
+
+    /** In the read loop Netty's codec batches already: nothing is held there. */
+    @Test
+    void aDrainInTheReadLoopHoldsNothing() {
+        FlushCounter counter = new FlushCounter();
+        DatagramFlushHold hold = new DatagramFlushHold();
+        EmbeddedChannel ch = new EmbeddedChannel(counter, hold);
+        StreamWrites writes = new StreamWrites(ch.eventLoop(), hold);
+        writes.write(ch, text("one"), ch.newPromise());
+        writes.write(ch, text("two"), ch.newPromise());
+        writes.drainInReadLoop();
+        assertEquals(2, counter.flushes);
+        ch.finishAndReleaseAll();
+    }
+
+    /** Holds nest; the flush that waited goes out with the last release, and only then. */
+    @Test
+    void aHeldFlushLeavesWithTheLastRelease() {
+        FlushCounter counter = new FlushCounter();
+        DatagramFlushHold hold = new DatagramFlushHold();
+        EmbeddedChannel ch = new EmbeddedChannel(counter, hold);
+        hold.hold();
+        hold.hold();
+        ch.writeAndFlush(text("one"));
+        hold.release();
+        assertEquals(0, counter.flushes);
+        assertNull(ch.readOutbound());
+        hold.release();
+        assertEquals(1, counter.flushes);
+        assertEquals("one", readOutbound(ch));
+        hold.hold();
+        hold.release();
+        assertEquals(1, counter.flushes, "no flush when none waited");
+        ch.finishAndReleaseAll();
+    }
 }
