@@ -16,7 +16,7 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
  * batch's packets go out together ({@code sendmmsg}). Inside the read loop nothing is held: the
  * codec batches there already.
  *
- * <p>Event loop only; one per UDP channel.
+ * <p>The UDP channel's event loop only; one per UDP channel.
  */
 final class DatagramFlushHold extends ChannelOutboundHandlerAdapter {
 
@@ -29,9 +29,16 @@ final class DatagramFlushHold extends ChannelOutboundHandlerAdapter {
         this.ctx = ctx;
     }
 
-    /** Flushes wait from now until the matching {@link #release}. */
-    void hold() {
+    /**
+     * Flushes wait from now until the matching {@link #release}. False, and nothing held, when the
+     * caller is not on the UDP channel's event loop (a connection on another loop of the group).
+     */
+    boolean hold() {
+        if (ctx == null || !ctx.executor().inEventLoop()) {
+            return false;
+        }
         depth++;
+        return true;
     }
 
     /** Ends a {@link #hold}; the last one makes the flush that waited, if any. */

@@ -67,11 +67,10 @@ final class StreamWrites {
 
     /** The drain task: Netty would send after each write, so the batch's packets are held for one flush. */
     private void drainOutsideReadLoop() {
-        if (flushHold == null) {
+        if (flushHold == null || !flushHold.hold()) {
             drain();
             return;
         }
-        flushHold.hold();
         try {
             drain();
         } finally {

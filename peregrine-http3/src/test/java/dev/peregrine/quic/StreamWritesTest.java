@@ -162,8 +162,8 @@ class StreamWritesTest {
         FlushCounter counter = new FlushCounter();
         DatagramFlushHold hold = new DatagramFlushHold();
         EmbeddedChannel ch = new EmbeddedChannel(counter, hold);
-        hold.hold();
-        hold.hold();
+        assertTrue(hold.hold());
+        assertTrue(hold.hold());
         ch.writeAndFlush(text("one"));
         hold.release();
         assertEquals(0, counter.flushes);
@@ -171,7 +171,7 @@ class StreamWritesTest {
         hold.release();
         assertEquals(1, counter.flushes);
         assertEquals("one", readOutbound(ch));
-        hold.hold();
+        assertTrue(hold.hold());
         hold.release();
         assertEquals(1, counter.flushes, "no flush when none waited");
         ch.finishAndReleaseAll();
