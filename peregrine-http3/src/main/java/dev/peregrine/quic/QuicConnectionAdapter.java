@@ -300,6 +300,7 @@ final class QuicConnectionAdapter extends ChannelInboundHandlerAdapter implement
     /** Netty fires it inside its read loop, before it sends: queued writes then share packets. */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        launches.handOver();
         writes.drainInReadLoop();
         ctx.fireChannelReadComplete();
     }

@@ -6,8 +6,9 @@ import java.util.ArrayList;
 import java.util.function.Consumer;
 
 /**
- * Hands the streams that arrived in one pass of an event loop (all its connections) to their
- * protocols together, after the pass, from one virtual thread.
+ * Hands the streams that arrived in one pass of an event loop to their protocols together, from
+ * one virtual thread: at the read-complete event of a connection that got streams (still inside
+ * Netty's read loop, see {@link #handOver}), or else by an event-loop task after the pass.
  *
  * <p>Why: a protocol starts a virtual thread per stream. Started from the event loop's platform
  * thread, each start is an outside submission to the virtual-thread scheduler, which wakes an
@@ -18,8 +19,6 @@ import java.util.function.Consumer;
  * go to its carrier's own queue without a wake-up: one wake-up per pass, not per stream.
  *
  * <p>Order: streams are handed over in the order they arrived, each connection's in stream order.
- * The pass's I/O ends before the hand-over (it is an event-loop task), so the responses the pass
- * produced leave first.
  */
 final class StreamLaunches {
 
@@ -52,7 +51,15 @@ final class StreamLaunches {
         pending.add(new Launch(protocol, stream));
     }
 
-    private void handOver() {
+    /**
+     * Hands over what is pending now: from a connection's read-complete event, inside Netty's read loop, so
+     * that responses written at once (on one busy CPU the woken carrier runs them before the event loop
+     * goes on) are drained there and share packets. The task {@link #launch} scheduled then finds nothing.
+     */
+    void handOver() {
+        if (pending.isEmpty()) {
+            return;
+        }
         if (pending.size() == 1) {
             pending.removeLast().run(); // one stream: one wake-up either way, and no extra thread
             return;

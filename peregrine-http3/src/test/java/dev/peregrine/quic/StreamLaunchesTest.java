@@ -97,4 +97,18 @@ class StreamLaunchesTest {
         assertEquals(List.of(0L, 8L), handedOver);
         channel.finishAndReleaseAll();
     }
+
+    /** A connection's read-complete hands over at once; the task scheduled for the pass then finds nothing. */
+    @Test
+    void aReadCompleteHandsOverBeforeTheTaskAndOnlyOnce() throws Exception {
+        CountDownLatch done = new CountDownLatch(2);
+        Consumer<MultiplexedStream> p = protocol(done);
+        launches.launch(p, new Stub(0));
+        launches.launch(p, new Stub(4));
+        launches.handOver();
+        assertTrue(done.await(5, TimeUnit.SECONDS), "handed over without the event-loop task");
+        channel.runPendingTasks();
+        assertEquals(List.of(0L, 4L), handedOver, "the task hands nothing over again");
+        channel.finishAndReleaseAll();
+    }
 }
