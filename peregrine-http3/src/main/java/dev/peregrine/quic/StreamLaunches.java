@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * that one stream and sleeps again, so every request cost two context switches (measured: 300k
  * per 10 s of h3 hello, 0.9 per request, against 3.5k for Netty's own HTTP/3 server, which
  * answers on the event loop; docs/http3.md). Started from a virtual thread, the streams' threads
- * go to its carrier's own queue without a wake-up: one wake-up per pass, not per stream.
+ * go to its carrier's own queue without a wake-up: one wake-up per connection and pass, not per
+ * stream.
  *
  * <p>Order: streams are handed over in the order they arrived, each connection's in stream order.
  */

@@ -32,12 +32,8 @@ final class StreamWrites {
     private final ConcurrentLinkedQueue<Write> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drainOutsideReadLoop;
-    private final DatagramFlushHold flushHold; // null: flushes go out as Netty makes them
+    private final DatagramFlushHold flushHold; // null (tests): flushes go out as Netty makes them
     private boolean draining; // event loop only: a write's own events (writability) must not drain again
-
-    StreamWrites(EventLoop eventLoop) {
-        this(eventLoop, null);
-    }
 
     StreamWrites(EventLoop eventLoop, DatagramFlushHold flushHold) {
         this.eventLoop = eventLoop;

@@ -40,7 +40,7 @@ class StreamWritesTest {
     void queuedWritesLeaveInOrderWhenTheDrainTaskRuns() throws Exception {
         EmbeddedChannel a = new EmbeddedChannel();
         EmbeddedChannel b = new EmbeddedChannel(); // same embedded event loop type; ours is a's
-        StreamWrites writes = new StreamWrites(a.eventLoop());
+        StreamWrites writes = new StreamWrites(a.eventLoop(), null);
         ChannelPromise p1 = a.newPromise();
         ChannelPromise p2 = b.newPromise();
         ChannelPromise p3 = a.newPromise();
@@ -65,7 +65,7 @@ class StreamWritesTest {
     @Test
     void aReadEventDrainsWithoutWaitingForTheTask() {
         EmbeddedChannel ch = new EmbeddedChannel();
-        StreamWrites writes = new StreamWrites(ch.eventLoop());
+        StreamWrites writes = new StreamWrites(ch.eventLoop(), null);
         ChannelPromise p = ch.newPromise();
         writes.write(ch, text("hello"), p);
         writes.drainInReadLoop();
@@ -80,7 +80,7 @@ class StreamWritesTest {
     @Test
     void aWriteAfterADrainIsDrainedToo() {
         EmbeddedChannel ch = new EmbeddedChannel();
-        StreamWrites writes = new StreamWrites(ch.eventLoop());
+        StreamWrites writes = new StreamWrites(ch.eventLoop(), null);
         writes.write(ch, text("first"), ch.newPromise());
         writes.drainInReadLoop(); // the first task is still pending
         ch.runPendingTasks();
@@ -99,7 +99,7 @@ class StreamWritesTest {
         DefaultEventLoop loop = new DefaultEventLoop();
         loop.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
         EmbeddedChannel ch = new EmbeddedChannel();
-        StreamWrites writes = new StreamWrites(loop);
+        StreamWrites writes = new StreamWrites(loop, null);
         for (int i = 0; i < 2; i++) {
             ByteBuf msg = text("late");
             ChannelPromise p = ch.newPromise();
@@ -121,12 +121,18 @@ class StreamWritesTest {
         }
     }
 
+    private final FlushCounter counter = new FlushCounter();
+    private final DatagramFlushHold hold = new DatagramFlushHold();
+
+    /** A channel whose outbound path is: the hold, then the counter, then the socket. */
+    private EmbeddedChannel heldChannel() {
+        return new EmbeddedChannel(counter, hold);
+    }
+
     /** The drain task runs outside Netty's read loop: its writes' flushes leave as one. */
     @Test
     void theDrainTaskSendsItsBatchInOneFlush() throws Exception {
-        FlushCounter counter = new FlushCounter();
-        DatagramFlushHold hold = new DatagramFlushHold();
-        EmbeddedChannel ch = new EmbeddedChannel(counter, hold); // outbound: hold, then counter, then the socket
+        EmbeddedChannel ch = heldChannel();
         StreamWrites writes = new StreamWrites(ch.eventLoop(), hold);
         Thread t = Thread.ofVirtual().start(() -> {
             writes.write(ch, text("one"), ch.newPromise());
@@ -145,9 +151,7 @@ class StreamWritesTest {
     /** In the read loop Netty's codec batches already: nothing is held there. */
     @Test
     void aDrainInTheReadLoopHoldsNothing() {
-        FlushCounter counter = new FlushCounter();
-        DatagramFlushHold hold = new DatagramFlushHold();
-        EmbeddedChannel ch = new EmbeddedChannel(counter, hold);
+        EmbeddedChannel ch = heldChannel();
         StreamWrites writes = new StreamWrites(ch.eventLoop(), hold);
         writes.write(ch, text("one"), ch.newPromise());
         writes.write(ch, text("two"), ch.newPromise());
@@ -159,9 +163,7 @@ class StreamWritesTest {
     /** Holds nest; the flush that waited goes out with the last release, and only then. */
     @Test
     void aHeldFlushLeavesWithTheLastRelease() {
-        FlushCounter counter = new FlushCounter();
-        DatagramFlushHold hold = new DatagramFlushHold();
-        EmbeddedChannel ch = new EmbeddedChannel(counter, hold);
+        EmbeddedChannel ch = heldChannel();
         assertTrue(hold.hold());
         assertTrue(hold.hold());
         ch.writeAndFlush(text("one"));
