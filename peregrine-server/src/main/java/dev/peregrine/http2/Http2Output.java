@@ -5,6 +5,7 @@ import dev.peregrine.exchange.BodyMode;
 import dev.peregrine.exchange.FieldChecks;
 import dev.peregrine.exchange.ResponseOutput;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -103,6 +104,26 @@ final class Http2Output implements ResponseOutput {
                     writer.schedule(stream);
                 }
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The writer reads the region itself, one DATA frame at a time as the windows allow, into
+     * its direct staging buffer ({@link FileStage}): no copy through this stream's buffer.
+     * Returns once all of it is read, so the caller may close the channel.
+     */
+    @Override
+    public void writeFile(FileChannel file, long position, long count) throws IOException {
+        if (count == 0) {
+            return;
+        }
+        ReentrantLock lock = writer.lock();
+        lock.lock();
+        try {
+            publish();
+            writer.sendFile(stream, file, position, count);
         } finally {
             lock.unlock();
         }

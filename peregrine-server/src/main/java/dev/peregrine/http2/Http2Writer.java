@@ -12,6 +12,7 @@ import dev.peregrine.server.internal.DateCache;
 import dev.peregrine.transport.Connection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +55,8 @@ final class Http2Writer implements Runnable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final Condition space = lock.newCondition();
+    /** A stream's file region was framed to the end, or failed: its sendFile may return. */
+    private final Condition fileDone = lock.newCondition();
     private final Connection transport;
     private final DateCache dateCache;
     private final Events events;
@@ -96,6 +99,9 @@ final class Http2Writer implements Runnable {
      */
     private ByteBuffer out = ByteBuffer.allocate(IDLE_OUT_BYTES);
     private final FrameWriter frames = new FrameWriter(out);
+    /** The batch's file DATA frames, sent after {@link #out}. */
+    private final FileStage stage = new FileStage();
+    private final ByteBuffer[] outAndStage = new ByteBuffer[2];
 
     Http2Writer(Connection transport, DateCache dateCache, Events events, int maxQueuedControlBytes) {
         this.transport = transport;
@@ -279,6 +285,31 @@ final class Http2Writer implements Runnable {
     }
 
     /**
+     * Hands the stream a file region to frame after its buffered body and waits (lock held) until
+     * the writer has read all of it, so the caller may close the channel on return.
+     *
+     * @throws IOException the read's failure ({@link java.io.EOFException} if the file shrank),
+     *     or if the stream died or the connection closed meanwhile
+     */
+    void sendFile(StreamOutput o, FileChannel file, long position, long count) throws IOException {
+        o.file = file;
+        o.filePosition = position;
+        o.fileRemaining = count;
+        if (!stalled.contains(o)) {
+            schedule(o);
+        }
+        while (o.fileRemaining > 0 && !o.dead && !closed) {
+            fileDone.awaitUninterruptibly();
+        }
+        if (o.fileError != null) {
+            throw o.fileError;
+        }
+        if (o.dead || closed) {
+            throw new IOException("stream " + o.streamId + " was reset or the connection closed");
+        }
+    }
+
+    /**
      * Resets a stream (lock taken here): queued data is dropped and RST_STREAM goes out. False
      * when the stream was already dead, and no RST_STREAM is queued by this call.
      */
@@ -296,6 +327,7 @@ final class Http2Writer implements Runnable {
             stalled.remove(o);
             schedule(o);
             space.signalAll();
+            fileDone.signalAll();
             return true;
         } finally {
             lock.unlock();
@@ -313,6 +345,7 @@ final class Http2Writer implements Runnable {
             }
             stalled.remove(o);
             space.signalAll();
+            fileDone.signalAll();
         } finally {
             lock.unlock();
         }
@@ -363,6 +396,7 @@ final class Http2Writer implements Runnable {
             stalled.clear();
             work.signal();
             space.signalAll();
+            fileDone.signalAll();
         } finally {
             lock.unlock();
         }
@@ -475,16 +509,25 @@ final class Http2Writer implements Runnable {
     }
 
     private void writeOut() throws IOException {
-        if (out.position() == 0) {
+        ByteBuffer staged = stage.flip();
+        if (out.position() == 0 && staged == null) {
             return;
         }
         out.flip();
         int n = out.remaining();
         writeStartedNanos = System.nanoTime() | 1;
         try {
-            transport.write(out);
+            if (staged == null) {
+                transport.write(out);
+            } else {
+                n += staged.remaining();
+                outAndStage[0] = out;
+                outAndStage[1] = staged;
+                transport.write(outAndStage);
+            }
         } finally {
             writeStartedNanos = 0;
+            stage.release();
         }
         out.clear();
         lock.lock();
@@ -511,20 +554,28 @@ final class Http2Writer implements Runnable {
             out.put(c);
             c.clear();
         }
-        while (!ready.isEmpty() && out.position() < BATCH_BYTES) {
+        while (!ready.isEmpty() && out.position() + stage.size() < BATCH_BYTES) {
+            if (stage.active() && !isFileTurn(ready.peek())) {
+                break; // its frames would go out before the staged file data: next batch
+            }
             StreamOutput o = ready.poll();
             o.queued = false;
             writeStream(o);
             if (o.hasWork(connectionWindow)) {
                 o.queued = true;
                 ready.add(o);
-            } else if (!o.dead && o.buffered() > 0 && !stalled.contains(o)) {
+            } else if (!o.dead && o.pendingBody() > 0 && !stalled.contains(o)) {
                 if (o.rateStartNanos == 0) {
                     o.rateStartNanos = System.nanoTime();
                 }
                 stalled.add(o);
             }
         }
+    }
+
+    /** Whether the stream's next turn is a file DATA frame and nothing else: all a staged batch may take. */
+    private static boolean isFileTurn(StreamOutput o) {
+        return !o.dead && !o.continuePending && o.headStatus == 0 && o.buffered() == 0 && o.fileRemaining > 0;
     }
 
     /** One turn of a stream: reset, or 100, head, at most one DATA frame, end. */
@@ -546,7 +597,7 @@ final class Http2Writer implements Runnable {
             writeBlock(o.streamId, false);
         }
         if (o.headStatus != 0) {
-            boolean endNow = o.endQueued && o.buffered() == 0 && o.trailers == null;
+            boolean endNow = o.endQueued && o.pendingBody() == 0 && o.trailers == null;
             encodeHead(o.headStatus, o.headFields, o.headLength);
             writeBlock(o.streamId, endNow);
             o.headStatus = 0;
@@ -557,10 +608,22 @@ final class Http2Writer implements Runnable {
                 return;
             }
         }
-        int n = (int) Math.min(Math.min(o.buffered(), MAX_DATA_FRAME), Math.min(o.window, connectionWindow));
+        int buffered = o.buffered();
+        int n = (int) Math.min(Math.min(buffered > 0 ? buffered : o.fileRemaining, MAX_DATA_FRAME),
+                Math.min(o.window, connectionWindow));
         n = Math.min(n, peerMaxFrameSize);
+        if (n > 0 && buffered == 0) {
+            // From the file region: never the last frame, as the handler ends the stream only
+            // once its sendFile has returned.
+            if (stageFileFrame(o, n)) {
+                o.window -= n;
+                connectionWindow -= n;
+                o.rateBytes += n;
+            }
+            return;
+        }
         if (n > 0) {
-            boolean last = o.endQueued && n == o.buffered() && o.trailers == null;
+            boolean last = o.endQueued && n == o.pendingBody() && o.trailers == null;
             ensureOut(FRAME_HEADER + n);
             frames.data(o.streamId, o.data.array(), o.dataRead, n, last);
             o.consumed(n);
@@ -572,7 +635,7 @@ final class Http2Writer implements Runnable {
                 return;
             }
         }
-        if (o.buffered() == 0 && o.endQueued && !o.endSent) {
+        if (o.pendingBody() == 0 && o.endQueued && !o.endSent) {
             if (o.trailers != null) {
                 encodeFields(o.trailers, true);
                 writeBlock(o.streamId, true);
@@ -582,6 +645,33 @@ final class Http2Writer implements Runnable {
             }
             ended(o);
         }
+    }
+
+    /**
+     * Reads one DATA frame's worth of the stream's file region into the stage. A failed read
+     * (the file shrank, an I/O error) resets the stream with INTERNAL_ERROR on its next turn and
+     * becomes its handler's exception; nothing of that frame goes out.
+     */
+    private boolean stageFileFrame(StreamOutput o, int n) {
+        try {
+            stage.frame(o.streamId, o.file, o.filePosition, n);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "HTTP/2 stream " + o.streamId + ": file body failed: " + e);
+            o.fileError = e;
+            o.dead = true;
+            o.resetCode = Http2ErrorCode.INTERNAL_ERROR.code();
+            o.discard();
+            fileDone.signalAll();
+            space.signalAll();
+            return false;
+        }
+        o.filePosition += n;
+        o.fileRemaining -= n;
+        if (o.fileRemaining == 0) {
+            o.file = null;
+            fileDone.signalAll();
+        }
+        return true;
     }
 
     private void ended(StreamOutput o) {

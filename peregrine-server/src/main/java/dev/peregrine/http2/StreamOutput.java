@@ -2,6 +2,8 @@ package dev.peregrine.http2;
 
 import dev.peregrine.api.Headers;
 import dev.peregrine.exchange.WriteBuffer;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 
 /**
  * What one stream has queued for the {@link Http2Writer}: a head, body bytes, the end with its
@@ -27,6 +29,17 @@ final class StreamOutput {
 
     final WriteBuffer data = new WriteBuffer(0);
     int dataRead;
+
+    /**
+     * A file region the writer frames after {@link #data} ({@link Http2Output#writeFile}): it
+     * reads the bytes straight from the file as each DATA frame goes out, so a file body is never
+     * copied through this buffer. {@code null} when none.
+     */
+    FileChannel file;
+    long filePosition;
+    long fileRemaining;
+    /** Why reading the file failed (it shrank, or an I/O error): the handler's sendFile throws it. */
+    IOException fileError;
 
     /** The handler finished the body; END_STREAM (or trailers) follows the last byte. */
     boolean endQueued;
@@ -65,6 +78,11 @@ final class StreamOutput {
         return data.size() - dataRead;
     }
 
+    /** Body bytes still to frame: the buffer's, then the file region's. */
+    long pendingBody() {
+        return buffered() + fileRemaining;
+    }
+
     int space() {
         return capacity - buffered();
     }
@@ -92,6 +110,8 @@ final class StreamOutput {
         data.clear();
         data.shrinkTo(0);
         dataRead = 0;
+        file = null;
+        fileRemaining = 0;
     }
 
     /** Whether the writer has something it may send now, windows allowing for data. */
@@ -102,7 +122,7 @@ final class StreamOutput {
         if (continuePending || headStatus != 0) {
             return true;
         }
-        if (buffered() > 0) {
+        if (pendingBody() > 0) {
             return window > 0 && connectionWindow > 0;
         }
         return endQueued && !endSent;

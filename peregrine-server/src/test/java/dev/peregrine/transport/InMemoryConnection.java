@@ -20,6 +20,7 @@ public final class InMemoryConnection implements Connection {
     private final BytePipe toClient = new BytePipe();
     private final AtomicInteger writes = new AtomicInteger();
     private final AtomicInteger fileTransfers = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong directBytes = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean open = true;
     private volatile boolean fileTransfer;
 
@@ -39,6 +40,7 @@ public final class InMemoryConnection implements Connection {
     @Override
     public void write(ByteBuffer src) throws IOException {
         writes.incrementAndGet();
+        countDirect(src);
         byte[] b = new byte[src.remaining()];
         src.get(b);
         toClient.write(b, 0, b.length);
@@ -48,9 +50,16 @@ public final class InMemoryConnection implements Connection {
     public void write(ByteBuffer[] srcs) throws IOException {
         writes.incrementAndGet();
         for (ByteBuffer src : srcs) {
+            countDirect(src);
             byte[] b = new byte[src.remaining()];
             src.get(b);
             toClient.write(b, 0, b.length);
+        }
+    }
+
+    private void countDirect(ByteBuffer src) {
+        if (src.isDirect()) {
+            directBytes.addAndGet(src.remaining());
         }
     }
 
@@ -109,6 +118,11 @@ public final class InMemoryConnection implements Connection {
     /** Number of write calls the server made so far. */
     public int serverWrites() {
         return writes.get();
+    }
+
+    /** Octets the server wrote from direct buffers (a socket takes those without a copy). */
+    public long directBytesWritten() {
+        return directBytes.get();
     }
 
     /** Number of file regions the server sent with {@link #transferFrom}. */
