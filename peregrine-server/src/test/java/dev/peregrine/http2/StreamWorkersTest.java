@@ -7,7 +7,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Stream threads wait untimed for the next stream and end by the heartbeat's sweeps or at close. */
+/**
+ * Stream threads take streams from one queue, wake one more while others wait, wait untimed for
+ * the next, and end by the heartbeat's sweeps or at close.
+ */
 class StreamWorkersTest {
 
     private final StreamWorkers workers = new StreamWorkers();
@@ -68,5 +71,90 @@ class StreamWorkersTest {
         awaitWaiting(t);
         workers.close();
         assertThat(t.join(java.time.Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
+    void aBurstOfStreamsWakesOneThreadWhileNoneHasReachedTheQueue() throws Exception {
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ThreadFactory gated = r -> {
+            made.incrementAndGet();
+            return Thread.ofVirtual().unstarted(() -> {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                r.run();
+            });
+        };
+        StreamWorkers burst = new StreamWorkers(gated);
+        int n = 64;
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(n);
+        for (int i = 0; i < n; i++) {
+            burst.start(done::countDown);
+        }
+        // The first stream started a thread that has not run yet: the other 63 need no wake-up.
+        assertThat(made.get()).isEqualTo(1);
+        gate.countDown();
+        assertThat(done.await(10, TimeUnit.SECONDS)).as("every stream ran").isTrue();
+        burst.close();
+    }
+
+    @Test
+    void aBlockedHandlerDoesNotHoldBackTheStreamsQueuedBehindIt() throws Exception {
+        int n = 40;
+        java.util.concurrent.CountDownLatch othersRan = new java.util.concurrent.CountDownLatch(n);
+        java.util.concurrent.CountDownLatch blockedRan = new java.util.concurrent.CountDownLatch(n);
+        // Every stream blocks until all have started: only a thread of its own for each finishes this.
+        for (int i = 0; i < n; i++) {
+            workers.start(() -> {
+                othersRan.countDown();
+                try {
+                    if (othersRan.await(10, TimeUnit.SECONDS)) {
+                        blockedRan.countDown();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        assertThat(blockedRan.await(15, TimeUnit.SECONDS)).as("all %d blocked streams ran at once", n).isTrue();
+        workers.close();
+    }
+
+    @Test
+    void streamsStartedFromManyThreadsAllRun() throws Exception {
+        int perThread = 2000;
+        java.util.concurrent.atomic.AtomicInteger ranCount = new java.util.concurrent.atomic.AtomicInteger();
+        Thread[] starters = new Thread[4];
+        for (int t = 0; t < starters.length; t++) {
+            starters[t] = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    workers.start(ranCount::incrementAndGet);
+                }
+            });
+        }
+        for (Thread t : starters) {
+            t.join();
+        }
+        dev.peregrine.testkit.Await.until(() -> "ran " + ranCount.get(), java.time.Duration.ofSeconds(10),
+                () -> ranCount.get() == starters.length * perThread);
+        workers.close();
+    }
+
+    @Test
+    void aHandlerThatThrowsDoesNotStrandTheQueue() throws Exception {
+        java.util.concurrent.CountDownLatch later = new java.util.concurrent.CountDownLatch(3);
+        Thread.UncaughtExceptionHandler quiet = (t, e) -> { };
+        workers.start(() -> {
+            Thread.currentThread().setUncaughtExceptionHandler(quiet);
+            throw new IllegalStateException("handler bug");
+        });
+        for (int i = 0; i < 3; i++) {
+            workers.start(later::countDown);
+        }
+        assertThat(later.await(10, TimeUnit.SECONDS)).isTrue();
+        workers.close();
     }
 }
