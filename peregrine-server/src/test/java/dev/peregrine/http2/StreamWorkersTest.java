@@ -2,9 +2,14 @@ package dev.peregrine.http2;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.peregrine.testkit.Await;
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,7 +52,7 @@ class StreamWorkersTest {
         workers.retireIdle();
         assertThat(t.isAlive()).as("idle for less than a tick interval").isTrue();
         workers.retireIdle();
-        assertThat(t.join(java.time.Duration.ofSeconds(10))).as("retired").isTrue();
+        assertThat(t.join(Duration.ofSeconds(10))).as("retired").isTrue();
         assertThat(runOne()).as("the next stream gets a new thread").isNotSameAs(t);
         workers.close();
     }
@@ -62,7 +67,7 @@ class StreamWorkersTest {
         workers.retireIdle();
         assertThat(t.isAlive()).isTrue();
         workers.close();
-        assertThat(t.join(java.time.Duration.ofSeconds(10))).isTrue();
+        assertThat(t.join(Duration.ofSeconds(10))).isTrue();
     }
 
     @Test
@@ -70,14 +75,14 @@ class StreamWorkersTest {
         Thread t = runOne();
         awaitWaiting(t);
         workers.close();
-        assertThat(t.join(java.time.Duration.ofSeconds(10))).isTrue();
+        assertThat(t.join(Duration.ofSeconds(10))).isTrue();
     }
 
     @Test
     void aBurstOfStreamsWakesOneThreadWhileNoneHasReachedTheQueue() throws Exception {
-        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.ThreadFactory gated = r -> {
+        CountDownLatch gate = new CountDownLatch(1);
+        AtomicInteger made = new AtomicInteger();
+        ThreadFactory gated = r -> {
             made.incrementAndGet();
             return Thread.ofVirtual().unstarted(() -> {
                 try {
@@ -90,7 +95,7 @@ class StreamWorkersTest {
         };
         StreamWorkers burst = new StreamWorkers(gated);
         int n = 64;
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(n);
+        CountDownLatch done = new CountDownLatch(n);
         for (int i = 0; i < n; i++) {
             burst.start(done::countDown);
         }
@@ -104,8 +109,8 @@ class StreamWorkersTest {
     @Test
     void aBlockedHandlerDoesNotHoldBackTheStreamsQueuedBehindIt() throws Exception {
         int n = 40;
-        java.util.concurrent.CountDownLatch othersRan = new java.util.concurrent.CountDownLatch(n);
-        java.util.concurrent.CountDownLatch blockedRan = new java.util.concurrent.CountDownLatch(n);
+        CountDownLatch othersRan = new CountDownLatch(n);
+        CountDownLatch blockedRan = new CountDownLatch(n);
         // Every stream blocks until all have started: only a thread of its own for each finishes this.
         for (int i = 0; i < n; i++) {
             workers.start(() -> {
@@ -126,7 +131,7 @@ class StreamWorkersTest {
     @Test
     void streamsStartedFromManyThreadsAllRun() throws Exception {
         int perThread = 2000;
-        java.util.concurrent.atomic.AtomicInteger ranCount = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger ranCount = new AtomicInteger();
         Thread[] starters = new Thread[4];
         for (int t = 0; t < starters.length; t++) {
             starters[t] = Thread.ofPlatform().start(() -> {
@@ -138,14 +143,14 @@ class StreamWorkersTest {
         for (Thread t : starters) {
             t.join();
         }
-        dev.peregrine.testkit.Await.until(() -> "ran " + ranCount.get(), java.time.Duration.ofSeconds(10),
+        Await.until(() -> "ran " + ranCount.get(), Duration.ofSeconds(10),
                 () -> ranCount.get() == starters.length * perThread);
         workers.close();
     }
 
     @Test
     void aHandlerThatThrowsDoesNotStrandTheQueue() throws Exception {
-        java.util.concurrent.CountDownLatch later = new java.util.concurrent.CountDownLatch(3);
+        CountDownLatch later = new CountDownLatch(3);
         Thread.UncaughtExceptionHandler quiet = (t, e) -> { };
         workers.start(() -> {
             Thread.currentThread().setUncaughtExceptionHandler(quiet);
