@@ -35,4 +35,5 @@ public class ForwardingRequest implements Request {
     @Override public SocketAddress remoteAddress() { return delegate.remoteAddress(); }
     @Override public RouteTemplate route() { return delegate.route(); }
     @Override public void routeMatched(RouteTemplate route) { delegate.routeMatched(route); }
+    @Override public long startNanos() { return delegate.startNanos(); }
 }

@@ -117,4 +117,15 @@ public interface Request {
      * runs; the server records it with the request's metrics and events. Wrappers forward it.
      */
     default void routeMatched(RouteTemplate route) {}
+
+    /**
+     * When the server began this request, as a {@link System#nanoTime()} reading: the one its
+     * metrics and request events start from, so a filter that times requests (an access log)
+     * needs no clock read of its own. Where the server recorded no start (metrics and events both
+     * off), the first call reads the clock and later calls return the same value. The default,
+     * for requests made outside the server, reads the clock at each call; wrappers forward it.
+     */
+    default long startNanos() {
+        return System.nanoTime();
+    }
 }

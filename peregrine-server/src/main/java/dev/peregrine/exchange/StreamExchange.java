@@ -45,6 +45,7 @@ public final class StreamExchange {
     public static boolean serve(Handler handler, ConnectionMetrics metrics, StreamRequest request,
             ExchangeResponse response, int rejectStatus, String rejectReason, BooleanSupplier streamGone, Object name) {
         long started = metrics.requestStarted(request);
+        request.started(started);
         boolean complete = false;
         Throwable failure = null;
         try {

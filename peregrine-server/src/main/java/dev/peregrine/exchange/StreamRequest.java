@@ -25,6 +25,8 @@ public final class StreamRequest implements Request {
     private String query;
     private Headers emptyTrailers;
     private RouteTemplate route;
+    /** What {@link #startNanos} returns; 0 until the server or the first call sets it. */
+    private long startNanos;
 
     public StreamRequest(RequestFields fields, StreamBody body, Protocol protocol, TlsSession tls,
             SocketAddress local, SocketAddress remote) {
@@ -144,6 +146,21 @@ public final class StreamRequest implements Request {
     @Override
     public void routeMatched(RouteTemplate route) {
         this.route = route;
+    }
+
+    @Override
+    public long startNanos() {
+        long s = startNanos;
+        if (s == 0) {
+            s = System.nanoTime() | 1; // 0 means "not yet"
+            startNanos = s;
+        }
+        return s;
+    }
+
+    /** The start the server's metrics recorded ({@code ConnectionMetrics.requestStarted}); 0: none. */
+    public void started(long nanos) {
+        startNanos = nanos;
     }
 
     /** Body bytes the handler read so far. */

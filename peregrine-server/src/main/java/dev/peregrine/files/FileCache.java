@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 
 /**
  * What request paths resolve to, remembered so a hot file costs no system call but the socket
@@ -84,7 +83,6 @@ final class FileCache {
     private final Path root;
     private final String indexFile;
     private final Clock clock;
-    private final LongSupplier millis;
     private final int maxFileBytes;
     private final long maxTotalBytes;
     private final ConcurrentHashMap<String, Snapshot> entries = new ConcurrentHashMap<>();
@@ -92,20 +90,22 @@ final class FileCache {
 
     /**
      * @param clock what "now" is for validators (a file changed within the last second)
-     * @param millis the time entries age by (a monotonic-enough wall clock)
      */
-    FileCache(Path root, String indexFile, Clock clock, LongSupplier millis, int maxFileBytes, long maxTotalBytes) {
+    FileCache(Path root, String indexFile, Clock clock, int maxFileBytes, long maxTotalBytes) {
         this.root = root;
         this.indexFile = indexFile;
         this.clock = clock;
-        this.millis = millis;
         this.maxFileBytes = maxFileBytes;
         this.maxTotalBytes = maxTotalBytes;
     }
 
-    /** What {@code rawPath} names now (within the revalidation bound), or {@code null}: answer 404. */
-    Target lookup(String rawPath) {
-        long now = millis.getAsLong();
+    /**
+     * What {@code rawPath} names now (within the revalidation bound), or {@code null}: answer 404.
+     *
+     * @param now milliseconds on a monotonic clock, what entries age by (StaticFiles passes the
+     *     request's start, a clock reading the server took already)
+     */
+    Target lookup(String rawPath, long now) {
         Snapshot s = entries.get(rawPath);
         if (s != null && now - s.checkedMillis() < REVALIDATE_MILLIS && now >= s.checkedMillis()) {
             return s.target();

@@ -63,8 +63,10 @@ public final class StaticFiles implements Handler {
     /** What hashed asset names get with {@link #immutableHashedAssets}: a year, the longest RFC 9111 advises. */
     static final String IMMUTABLE = "public, max-age=31536000, immutable";
 
-
-    /** The options; a change makes a new instance with a new cache. */
+    /**
+     * The options; a change makes a new instance with a new cache. {@code ticker}: the
+     * milliseconds the cache ages entries by, for tests; null: each request's start.
+     */
     private record Settings(String indexFile, boolean listing, String cacheControl, boolean immutableHashed,
                             int maxCachedFileBytes, long maxCachedBytes, Clock clock, LongSupplier ticker) {}
 
@@ -76,7 +78,7 @@ public final class StaticFiles implements Handler {
     private StaticFiles(Path root, Settings settings) {
         this.root = root;
         this.settings = settings;
-        this.cache = new FileCache(root, settings.indexFile(), settings.clock(), settings.ticker(), settings.maxCachedFileBytes(),
+        this.cache = new FileCache(root, settings.indexFile(), settings.clock(), settings.maxCachedFileBytes(),
                 settings.maxCachedBytes());
     }
 
@@ -100,7 +102,7 @@ public final class StaticFiles implements Handler {
             throw new IllegalArgumentException("not a directory: " + root);
         }
         return new StaticFiles(real, new Settings("index.html", false, "no-cache", false,
-                DEFAULT_CACHED_FILE_BYTES, DEFAULT_CACHED_BYTES, Clock.systemUTC(), System::currentTimeMillis));
+                DEFAULT_CACHED_FILE_BYTES, DEFAULT_CACHED_BYTES, Clock.systemUTC(), null));
     }
 
     /** The file served for a directory URL, e.g. {@code index.html}; {@code null} for none. */
@@ -200,7 +202,10 @@ public final class StaticFiles implements Handler {
         if (GetOrHead.refuseOthers(request, response)) {
             return;
         }
-        switch (cache.lookup(request.path())) {
+        LongSupplier ticker = settings.ticker();
+        // The request's start is a clock reading the server took already: no clock call per request.
+        long now = ticker == null ? request.startNanos() / 1_000_000 : ticker.getAsLong();
+        switch (cache.lookup(request.path(), now)) {
             case null -> notFound(response);
             case FileCache.FileTarget f -> file(request, response, f.file());
             case FileCache.DirectoryTarget d -> directory(request, response, d);

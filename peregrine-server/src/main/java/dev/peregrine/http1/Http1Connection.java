@@ -260,6 +260,7 @@ public final class Http1Connection implements ProtocolConnection {
             return false;
         }
         exchangeStarted = context.connection().requestStarted(request);
+        request.started(exchangeStarted);
         try {
             return runHandler();
         } finally {

@@ -22,6 +22,8 @@ final class Http1Request implements Request {
     private boolean split;
     private Headers trailers;
     private RouteTemplate route;
+    /** What {@link #startNanos} returns; 0 until the server or the first call sets it. */
+    private long startNanos;
 
     Http1Request(Http1Connection connection, RequestHead head, RequestBodyStream body) {
         this.connection = connection;
@@ -36,6 +38,7 @@ final class Http1Request implements Request {
         split = false;
         trailers = null;
         route = null;
+        startNanos = 0;
     }
 
     @Override
@@ -46,6 +49,21 @@ final class Http1Request implements Request {
     @Override
     public void routeMatched(RouteTemplate route) {
         this.route = route;
+    }
+
+    @Override
+    public long startNanos() {
+        long s = startNanos;
+        if (s == 0) {
+            s = System.nanoTime() | 1; // 0 means "not yet"
+            startNanos = s;
+        }
+        return s;
+    }
+
+    /** The start the server's metrics recorded ({@code ConnectionMetrics.requestStarted}); 0: none. */
+    void started(long nanos) {
+        startNanos = nanos;
     }
 
     /** Body bytes the handler read so far. */

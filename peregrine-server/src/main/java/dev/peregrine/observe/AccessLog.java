@@ -29,10 +29,11 @@ import java.util.function.Function;
  * The default line is the Common Log Format (so CLF tools read its first seven fields) with
  * the handler's duration appended. Bytes are those the handler wrote to the body (or sent with
  * {@link Response#sendFile}), counted by wrapping the response; {@code -} when none (CLF's
- * convention) and always for HEAD, whose body the server drops. The duration ends when the
- * handler returns, which for a body that fit the response buffer is before its last bytes reach
- * the socket. If the handler throws before committing, the line says 500 — what the server then
- * sends.
+ * convention) and always for HEAD, whose body the server drops. The duration starts when the
+ * server began the request ({@link Request#startNanos()}, the clock reading its metrics took,
+ * so the log adds only one) and ends when the handler returns, which for a body that fit the
+ * response buffer is before its last bytes reach the socket. If the handler throws before
+ * committing, the line says 500 — what the server then sends.
  *
  * <p>The log does not change the response: the wrapper forwards body writes, flushes and the
  * close one for one, so framing (a computed Content-Length rather than chunked encoding) and the
@@ -62,7 +63,7 @@ public final class AccessLog implements Filter, AutoCloseable {
     /**
      * What is known about one finished request.
      *
-     * @param time when the request reached this filter, to the millisecond
+     * @param time when the server began the request, to the millisecond
      * @param remoteAddress the client's IP address (IPv6 in RFC 5952 short form), or {@code -}
      * @param bytes body bytes the handler wrote
      */
@@ -259,7 +260,7 @@ public final class AccessLog implements Filter, AutoCloseable {
 
     @Override
     public void filter(Request request, Response response, Handler next) throws Exception {
-        long start = System.nanoTime();
+        long start = request.startNanos(); // read by the server already: no clock call of our own
         CountingResponse counting = new CountingResponse(response);
         boolean failed = true;
         try {

@@ -3,6 +3,8 @@ package dev.peregrine.files;
 import static dev.peregrine.files.TestSite.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.peregrine.api.ForwardingRequest;
+import dev.peregrine.api.Request;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -52,6 +54,28 @@ class FileCacheTest {
         FakeResponse res = serve(files, FakeRequest.get("/page.html"));
         assertThat(res.bodyString()).isEqualTo("<p>two, longer</p>");
         assertThat(res.contentLength()).isEqualTo(18);
+    }
+
+    /** Without a test ticker the cache ages by the request's start, which the server read already. */
+    @Test
+    void entriesAgeByTheRequestsStartTime() throws Exception {
+        StaticFiles byRequest = StaticFiles.of(dir).clock(Clock.fixed(TestSite.NOW, ZoneOffset.UTC));
+        long start = System.nanoTime();
+        assertThat(serve(byRequest, startingAt(start, "/page.html")).bodyString()).isEqualTo("<p>one</p>");
+        millis.addAndGet(10);
+        write("page.html", "<p>two, longer</p>");
+        assertThat(serve(byRequest, startingAt(start, "/page.html")).bodyString()).isEqualTo("<p>one</p>");
+        long later = start + (FileCache.REVALIDATE_MILLIS + 1) * 1_000_000;
+        assertThat(serve(byRequest, startingAt(later, "/page.html")).bodyString()).isEqualTo("<p>two, longer</p>");
+    }
+
+    private static Request startingAt(long startNanos, String path) {
+        return new ForwardingRequest(FakeRequest.get(path)) {
+            @Override
+            public long startNanos() {
+                return startNanos;
+            }
+        };
     }
 
     @Test

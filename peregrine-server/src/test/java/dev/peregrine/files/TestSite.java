@@ -59,7 +59,7 @@ final class TestSite {
         return StaticFiles.of(root).clock(Clock.fixed(NOW, ZoneOffset.UTC)).ticker(ticks::get);
     }
 
-    static FakeResponse serve(StaticFiles handler, FakeRequest request) {
+    static FakeResponse serve(StaticFiles handler, dev.peregrine.api.Request request) {
         FakeResponse response = new FakeResponse();
         try {
             handler.handle(request, response);

@@ -70,6 +70,19 @@ class Http1ConnectionTest {
                 + "\r\n\r\n" + body;
     }
 
+    /** The access log times requests from this reading, so it needs one clock call, not two. */
+    @Test
+    void requestStartIsTheClockReadingTheServerTookBeforeTheHandler() throws IOException {
+        start((req, res) -> {
+            long handlerStart = System.nanoTime();
+            long start = req.startNanos();
+            res.send(start < handlerStart && start == req.startNanos() ? "server's" : "late or moving");
+        });
+        conn.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+        String both = conn.receive(2 * (response("server's").length() + 37), WAIT_MS);
+        assertThat(noDate(both)).isEqualTo(response("server's") + response("server's"));
+    }
+
     @Test
     void keepAliveServesSequentialRequestsAndEndsWhenTheClientCloses() throws Exception {
         start(hello());

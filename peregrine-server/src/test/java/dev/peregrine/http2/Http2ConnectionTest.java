@@ -164,6 +164,16 @@ class Http2ConnectionTest {
     }
 
     @Test
+    void requestStartIsTheClockReadingTheServerTookBeforeTheHandler() throws Exception {
+        start((req, res) -> {
+            long handlerStart = System.nanoTime();
+            long start = req.startNanos();
+            res.send(start < handlerStart && start == req.startNanos() ? "server's" : "late or moving");
+        }).handshake();
+        assertThat(client.get(1, "/t").bodyText()).isEqualTo("server's");
+    }
+
+    @Test
     void responseHeadersAndBodyOfASimpleGet() throws Exception {
         start(hello()).handshake();
         Response r = client.get(1, "/a");

@@ -3,9 +3,11 @@ package dev.peregrine.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.peregrine.api.ForwardingRequest;
 import dev.peregrine.api.ForwardingResponse;
 import dev.peregrine.api.Handler;
 import dev.peregrine.api.Protocol;
+import dev.peregrine.api.Request;
 import dev.peregrine.api.Response;
 import dev.peregrine.files.FakeRequest;
 import dev.peregrine.files.FakeResponse;
@@ -122,6 +124,22 @@ class AccessLogTest {
         assertThat(sent[0]).isEqualTo(8);
         assertThat(fake.bodyString()).isEqualTo("12345678");
         assertThat(lines.getFirst()).contains("\"GET /f HTTP/1.1\" 200 8 ");
+    }
+
+    @Test
+    void durationRunsFromTheRequestsStartNotFromTheFilter() throws Exception {
+        long twoSecondsAgo = System.nanoTime() - 2_000_000_000L;
+        Request started = new ForwardingRequest(FakeRequest.get("/slow-queue")) {
+            @Override
+            public long startNanos() {
+                return twoSecondsAgo;
+            }
+        };
+        List<Long> durations = new ArrayList<>();
+        Handler h = ((Handler) (req, res) -> res.send("x"))
+                .with(AccessLog.to(lines::add).format(e -> { durations.add(e.durationNanos()); return ""; }));
+        h.handle(started, new FakeResponse());
+        assertThat(durations).singleElement().satisfies(d -> assertThat(d).isGreaterThanOrEqualTo(2_000_000_000L));
     }
 
     @Test
