@@ -11,13 +11,18 @@ import dev.peregrine.server.internal.DateCache;
  * Turns a response head or trailer section into a HEADERS frame: QPACK-encoded with our
  * static-only encoder (never blocking the peer, RFC 9204 §2.1.2), without the fields HTTP/3
  * forbids (the connection-specific ones, RFC 9114 §4.2) or sets itself ({@code content-length}
- * from the exchange's framing decision, {@code date} when the handler set none). Shared by the
- * connection's streams; the scratch writer is each caller's own.
+ * from the exchange's framing decision, {@code date} when the handler set none). Those two are
+ * written without a String or a Huffman pass per response: the length's digits as a literal, the
+ * date as the line encoded once for each second's text. Shared by the connection's streams; the
+ * scratch writer is each caller's own.
  */
 final class ResponseHeadEncoder {
 
+    private record DateLine(String value, byte[] line) {}
+
     private final QpackEncoder qpack;
     private final DateCache dates;
+    private volatile DateLine dateLine;
 
     ResponseHeadEncoder(QpackEncoder qpack, DateCache dates) {
         this.qpack = qpack;
@@ -39,15 +44,29 @@ final class ResponseHeadEncoder {
                 fields.add(name, headers.value(i));
             }
         }
-        if (contentLength >= 0) {
-            fields.add("content-length", Long.toString(contentLength));
-        }
-        if (!date) {
-            fields.add("date", dates.value());
-        }
         scratch.reset();
         qpack.encode(status, fields, scratch);
+        if (contentLength >= 0) {
+            QpackEncoder.contentLength(contentLength, scratch);
+        }
+        if (!date) {
+            byte[] line = dateLine();
+            scratch.write(line, 0, line.length);
+        }
         frame(scratch, out);
+    }
+
+    /** The {@code date} field line for the cache's current text, Huffman-coded once per second. */
+    private byte[] dateLine() {
+        String value = dates.value();
+        DateLine d = dateLine;
+        if (d == null || d.value() != value) { // by identity: the cache makes a new String each second
+            HpackWriter w = new HpackWriter(32);
+            QpackEncoder.fieldLine("date", value, w);
+            d = new DateLine(value, w.toByteArray());
+            dateLine = d; // racy but safe: an immutable pair, at worst encoded twice
+        }
+        return d.line();
     }
 
     /** An interim head such as {@code 100 Continue} (RFC 9114 §4.1). */

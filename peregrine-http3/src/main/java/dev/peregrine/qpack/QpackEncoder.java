@@ -40,6 +40,8 @@ import java.util.Objects;
 public final class QpackEncoder {
 
     private static final String STATUS = ":status";
+    /** Static table index 4: {@code content-length: 0} (RFC 9204 Appendix A). */
+    private static final int CONTENT_LENGTH_ZERO = 4;
 
     /* "100" to "999", made on first use; racy, but Strings are immutable. */
     private static final String[] STATUS_TEXT = new String[1000];
@@ -145,6 +147,40 @@ public final class QpackEncoder {
             QpackWriter.writeString(out, never ? 0x30 : 0x20, 4, lower, Huffman.encodedLength(lower));
         }
         QpackWriter.writeString(out, 0, 8, value, valueHuffman);
+    }
+
+    /**
+     * Appends one field line, as {@link #encode} writes each of its fields: for a caller that
+     * adds a line it encoded once (a {@code date} value that changes once a second) to a section.
+     */
+    public static void fieldLine(String name, String value, HpackWriter out) {
+        field(name, value, out);
+    }
+
+    /**
+     * Appends {@code content-length: length}: indexed for 0, else the static name (index 4) with
+     * the digits as a plain literal — no decimal String and no Huffman pass per response; Huffman
+     * would save at most a byte for the lengths a response has.
+     */
+    public static void contentLength(long length, HpackWriter out) {
+        if (length < 0) {
+            throw new IllegalArgumentException("negative content-length");
+        }
+        if (length == 0) {
+            QpackWriter.writeInteger(out, 0xC0, 6, CONTENT_LENGTH_ZERO); // §4.5.2
+            return;
+        }
+        QpackWriter.writeInteger(out, 0x50, 4, CONTENT_LENGTH_ZERO); // §4.5.4: 0 1 N=0 T=1 NameIndex(4+)
+        int digits = 1;
+        long unit = 1;
+        for (long t = length; t >= 10; t /= 10) {
+            digits++;
+            unit *= 10;
+        }
+        out.writeByte(digits); // H=0, length on a 7-bit prefix: at most 19 digits
+        for (; unit > 0; unit /= 10) {
+            out.writeByte((int) ('0' + length / unit % 10));
+        }
     }
 
     private static boolean isSensitive(String lowercaseName) {

@@ -53,6 +53,33 @@ class QpackEncoderTest {
     }
 
     @Test
+    void contentLengthIsTheStaticNameWithPlainDigits() throws Exception {
+        out.reset();
+        QpackEncoder.contentLength(0, out);
+        assertThat(hex(out.toByteArray())).isEqualTo("c4"); // §4.5.2: static index 4, content-length: 0
+        out.reset();
+        QpackEncoder.contentLength(13, out);
+        assertThat(hex(out.toByteArray())).isEqualTo("5402" + "3133"); // §4.5.4: name 4, H=0, "13"
+        for (long length : new long[] {1, 9, 10, 99, 100, 65_535, 1L << 40, 999_999_999_999L, Long.MAX_VALUE}) {
+            out.reset();
+            out.writeByte(0); // the section prefix: Required Insert Count 0, Base 0
+            out.writeByte(0);
+            QpackEncoder.contentLength(length, out);
+            assertThat(roundTrip()).containsExactly("content-length: " + length);
+        }
+        assertThatThrownBy(() -> QpackEncoder.contentLength(-1, out)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aFieldLineIsWhatEncodeWritesForThatField() {
+        String date = "Thu, 03 Dec 2026 17:50:00 GMT";
+        String section = response(200, "date", date);
+        out.reset();
+        QpackEncoder.fieldLine("date", date, out);
+        assertThat(section).isEqualTo("0000d9" + hex(out.toByteArray()));
+    }
+
+    @Test
     void otherStatusesUseTheStatusNameWithThreeDigits() throws Exception {
         // Name reference 24 on a 4-bit prefix (15 + 9), then "201" Huffman-coded in 2 bytes.
         assertThat(response(201)).isEqualTo("00005f0982" + huffmanHex("201"));
