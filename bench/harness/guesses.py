@@ -50,13 +50,14 @@ GUESSES = {
                          "the JDK's in all three apps (ECDHE + ECDSA P-256 signature dominate)."),
     "startup": "class loading and JIT warm-up of the server and router on first request.",
     # serve-*: `peregrine serve` (StaticFiles) against nginx, Caddy and Jetty's ResourceHandler.
-    "serve-small": ("StaticFiles has no file cache yet: every request resolves the path, reads the file's "
-                    "attributes and opens a FileChannel (nginx's open_file_cache and Jetty's content cache "
-                    "skip that); then the per-request costs of the plaintext row."),
+    "serve-small": ("not the file system (StaticFiles caches metadata and small contents per path): the "
+                    "per-request costs of the plaintext row plus the cached head's copy; rerun, this row "
+                    "moves by 10-40% between runs here."),
     "serve-small-pipelined": "as serve-small, with the per-request work no longer hidden behind wake-ups.",
-    "serve-1m": ("per-request open and attribute read (no file cache), then the body by sendfile after the "
-                 "head: check that the plain HTTP/1.1 sendFile path is the one taken."),
-    "serve-100m": "the body copy sets the pace: check sendfile is used and its chunking against nginx's.",
+    "serve-1m": ("wrk-bound: nginx's tcp_nopush (TCP_CORK), which the JDK cannot set, makes its segments "
+                 "cheaper for the client to take in (docs/serve.md, \"Why 1 MiB files trail nginx\")."),
+    "serve-100m": ("wrk-bound like serve-1m; a server that writes from memory (Jetty) can beat sendfile "
+                   "here by how its segments reach the client, not by spending less."),
     "serve-gzip-100k": ("a server marked [not compressed] sends four times the bytes (see the Method section's "
                         "gzip check); otherwise compressing per request against the peers' precompressed .gz."),
 }
