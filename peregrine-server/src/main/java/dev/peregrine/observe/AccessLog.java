@@ -4,6 +4,7 @@ import dev.peregrine.api.Filter;
 import dev.peregrine.api.Handler;
 import dev.peregrine.api.Request;
 import dev.peregrine.api.Response;
+import dev.peregrine.exchange.ExchangeResponse;
 import java.io.OutputStream;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -28,7 +29,8 @@ import java.util.function.Function;
  *
  * The default line is the Common Log Format (so CLF tools read its first seven fields) with
  * the handler's duration appended. Bytes are those the handler wrote to the body (or sent with
- * {@link Response#sendFile}), counted by wrapping the response; {@code -} when none (CLF's
+ * {@link Response#sendFile}): counted by the server's own response when the log is handed that
+ * (the outermost filter is), else by wrapping the response it got; {@code -} when none (CLF's
  * convention) and always for HEAD, whose body the server drops. The duration starts when the
  * server began the request ({@link Request#startNanos()}, the clock reading its metrics took,
  * so the log adds only one) and ends when the handler returns, which for a body that fit the
@@ -118,24 +120,6 @@ public final class AccessLog implements Filter, AutoCloseable {
     }
 
     /**
-     * A finished request as the filter records it: raw parts only, so the request thread neither
-     * formats the client's address nor allocates an {@link Instant}; an {@link Entry} is made
-     * from it only where a format function needs one.
-     */
-    record Finished(long epochMillis, SocketAddress remote, String method, String target, String protocol,
-                    int status, long bytes, long durationNanos) {
-
-        Entry entry() {
-            return entry(address(remote));
-        }
-
-        Entry entry(String remoteAddress) {
-            return new Entry(Instant.ofEpochMilli(epochMillis), remoteAddress, method, target, protocol, status, bytes,
-                    durationNanos);
-        }
-    }
-
-    /**
      * Wall-clock time from {@link System#nanoTime()}, which the filter reads anyway: the base is
      * re-read from {@link System#currentTimeMillis()} at most once a second, so a line's time is
      * within a millisecond or so of the wall clock, and a request costs no second clock read.
@@ -158,9 +142,14 @@ public final class AccessLog implements Filter, AutoCloseable {
         }
     }
 
-    /** Where entries go: formatted on the request thread, or queued for the background writer. */
+    /**
+     * Where entries go: formatted on the request thread, or queued for the background writer.
+     * A finished request comes as its raw parts, so the request thread neither formats the
+     * client's address nor allocates an {@link Entry} (or anything else) for the default format.
+     */
     sealed interface Sink extends AutoCloseable permits Direct, AsyncLineWriter {
-        void log(Finished finished, Function<Entry, String> format);
+        void log(long epochMillis, SocketAddress remote, String method, String target, String protocol, int status,
+                long bytes, long durationNanos, Function<Entry, String> format);
 
         long dropped();
 
@@ -171,9 +160,11 @@ public final class AccessLog implements Filter, AutoCloseable {
     /** Formats and hands over the line on the request thread. */
     private record Direct(Consumer<String> consumer) implements Sink {
         @Override
-        public void log(Finished finished, Function<Entry, String> format) {
+        public void log(long epochMillis, SocketAddress remote, String method, String target, String protocol,
+                int status, long bytes, long durationNanos, Function<Entry, String> format) {
             try {
-                consumer.accept(format.apply(finished.entry()));
+                consumer.accept(format.apply(new Entry(Instant.ofEpochMilli(epochMillis), address(remote), method,
+                        target, protocol, status, bytes, durationNanos)));
             } catch (RuntimeException e) {
                 // A broken log must not turn a served request into a failed one.
                 LOG.log(System.Logger.Level.WARNING, "access log sink failed", e);
@@ -261,17 +252,19 @@ public final class AccessLog implements Filter, AutoCloseable {
     @Override
     public void filter(Request request, Response response, Handler next) throws Exception {
         long start = request.startNanos(); // read by the server already: no clock call of our own
-        CountingResponse counting = new CountingResponse(response);
+        // The server's own response counts its body bytes: then no wrapper, nothing allocated.
+        ExchangeResponse own = response instanceof ExchangeResponse r ? r : null;
+        CountingResponse counting = own == null ? new CountingResponse(response) : null;
         boolean failed = true;
         try {
-            next.handle(request, counting);
+            next.handle(request, own != null ? own : counting);
             failed = false;
         } finally {
             int status = failed && !response.isCommitted() ? 500 : response.status();
             // A HEAD handler may write the body it would send; the server drops it, so log none.
-            long bytes = request.method().equals("HEAD") ? 0 : counting.bytes();
-            sink.log(new Finished(WallClock.millis(start), request.remoteAddress(), request.method(), request.target(),
-                    request.protocol().text(), status, bytes, System.nanoTime() - start), format);
+            long bytes = request.method().equals("HEAD") ? 0 : own != null ? own.bodyBytesWritten() : counting.bytes();
+            sink.log(WallClock.millis(start), request.remoteAddress(), request.method(), request.target(),
+                    request.protocol().text(), status, bytes, System.nanoTime() - start, format);
         }
     }
 

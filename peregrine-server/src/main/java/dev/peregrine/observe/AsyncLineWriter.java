@@ -1,11 +1,11 @@
 package dev.peregrine.observe;
 
 import dev.peregrine.observe.AccessLog.Entry;
-import dev.peregrine.observe.AccessLog.Finished;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -13,7 +13,10 @@ import java.util.function.Function;
 /**
  * The access log's background writer: request threads hand finished entries to a bounded queue
  * and return; one daemon thread formats them (so formatting, too, is off the request's path)
- * and writes them in batches, flushing whenever it has caught up with the queue.
+ * and writes them in batches, flushing whenever it has caught up with the queue. The queue is a
+ * ring of parallel arrays filled in place, so queueing a line allocates nothing, and the writer
+ * formats straight from the ring: the slots it is reading stay counted as queued until its next
+ * {@code take}, so no request thread overwrites them meanwhile.
  *
  * <p>A slow or stuck stream never holds up a request: when the queue is full the entry is
  * dropped and counted, and once the writer has caught up it writes
@@ -28,7 +31,7 @@ final class AsyncLineWriter implements AccessLog.Sink {
     /** Bytes gathered before a write; a batch larger than this goes out in several writes. */
     private static final int BUFFER_BYTES = 64 * 1024;
 
-    /** Entries taken from the queue at once, so the queue's lock is held only briefly. */
+    /** Entries the writer claims at once: it frees their slots only when it claims the next ones. */
     private static final int MAX_TAKE = 256;
 
     /**
@@ -40,13 +43,25 @@ final class AsyncLineWriter implements AccessLog.Sink {
 
     private final OutputStream out;
 
-    // The queue: a ring of (entry, format) pairs, guarded by lock.
+    // The queue: a ring of finished requests as parallel arrays (slot i is one line), guarded by
+    // lock. The first `taken` slots from head are the writer's while it formats them; the ring
+    // has room for those beside `queueLines` waiting ones, which bound what waits.
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
-    private final Finished[] entries;
+    private final int queueLines;
+    private final int capacity;
+    private final long[] epochMillis;
+    private final SocketAddress[] remotes;
+    private final String[] methods;
+    private final String[] targets;
+    private final String[] protocols;
+    private final int[] statuses;
+    private final long[] bytes;
+    private final long[] durations;
     private final Function<?, ?>[] formats;
     private int head;
     private int size;
+    private int taken;
     private boolean writerWaiting;
     private boolean closed;
     private long dropped;
@@ -71,9 +86,18 @@ final class AsyncLineWriter implements AccessLog.Sink {
     private long reported;
     private boolean warned;
 
-    private AsyncLineWriter(OutputStream out, int capacity) {
+    private AsyncLineWriter(OutputStream out, int queueLines) {
         this.out = out;
-        this.entries = new Finished[capacity];
+        this.queueLines = queueLines;
+        this.capacity = queueLines + Math.min(MAX_TAKE, queueLines);
+        this.epochMillis = new long[capacity];
+        this.remotes = new SocketAddress[capacity];
+        this.methods = new String[capacity];
+        this.targets = new String[capacity];
+        this.protocols = new String[capacity];
+        this.statuses = new int[capacity];
+        this.bytes = new long[capacity];
+        this.durations = new long[capacity];
         this.formats = new Function<?, ?>[capacity];
         this.thread = Thread.ofPlatform().daemon().name("peregrine-access-log").unstarted(this::run);
     }
@@ -89,19 +113,31 @@ final class AsyncLineWriter implements AccessLog.Sink {
     }
 
     @Override
-    public void log(Finished entry, Function<Entry, String> format) {
+    public void log(long millis, SocketAddress remote, String method, String target, String protocol, int status,
+            long byteCount, long durationNanos, Function<Entry, String> format) {
         lock.lock();
         try {
-            if (closed || size == entries.length) {
+            int waiting = size - taken;
+            if (closed || waiting == queueLines) {
                 dropped++;
                 return;
             }
-            int tail = (head + size) % entries.length;
-            entries[tail] = entry;
+            int tail = head + size;
+            if (tail >= capacity) {
+                tail -= capacity;
+            }
+            epochMillis[tail] = millis;
+            remotes[tail] = remote;
+            methods[tail] = method;
+            targets[tail] = target;
+            protocols[tail] = protocol;
+            statuses[tail] = status;
+            bytes[tail] = byteCount;
+            durations[tail] = durationNanos;
             formats[tail] = format;
             size++;
             // Only a writer asleep for good is woken, and one lingering when the queue fills up.
-            if (writerWaiting || size == entries.length / 2) {
+            if (writerWaiting || waiting + 1 == queueLines / 2) {
                 notEmpty.signal();
             }
         } finally {
@@ -147,17 +183,14 @@ final class AsyncLineWriter implements AccessLog.Sink {
     }
 
     private void run() {
-        Finished[] taken = new Finished[Math.min(MAX_TAKE, entries.length)];
-        Function<?, ?>[] takenFormats = new Function<?, ?>[taken.length];
         while (true) {
-            int n = take(taken, takenFormats);
-            if (n < 0) {
+            int first = take();
+            if (first < 0) {
                 break;
             }
-            for (int i = 0; i < n; i++) {
-                append(taken[i], takenFormats[i]);
-                taken[i] = null;
-                takenFormats[i] = null;
+            int n = taken; // written by take() on this thread
+            for (int i = 0, slot = first; i < n; i++, slot = slot + 1 == capacity ? 0 : slot + 1) {
+                append(slot);
             }
             long droppedSoFar = droppedIfCaughtUp();
             if (droppedSoFar >= 0) {
@@ -171,10 +204,15 @@ final class AsyncLineWriter implements AccessLog.Sink {
         flush();
     }
 
-    /** Blocks until there are entries; moves up to {@code into.length} of them out; -1 once closed and empty. */
-    private int take(Finished[] into, Function<?, ?>[] intoFormats) {
+    /**
+     * Releases the slots formatted since the last call, blocks until there are entries, and
+     * claims up to {@value #MAX_TAKE} of them ({@link #taken}, from the returned slot on); -1
+     * once closed and empty.
+     */
+    private int take() {
         lock.lock();
         try {
+            release();
             boolean lingered = false;
             while (size == 0) {
                 if (closed) {
@@ -194,43 +232,53 @@ final class AsyncLineWriter implements AccessLog.Sink {
                 notEmpty.awaitUninterruptibly();
                 writerWaiting = false;
             }
-            int n = Math.min(size, into.length);
-            for (int i = 0; i < n; i++) {
-                into[i] = entries[head];
-                intoFormats[i] = formats[head];
-                entries[head] = null;
-                formats[head] = null;
-                head = (head + 1) % entries.length;
-            }
-            size -= n;
-            return n;
+            taken = Math.min(size, Math.min(MAX_TAKE, queueLines));
+            return head;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Under the lock: the slots claimed last are done; drop their references and free them. */
+    private void release() {
+        for (int i = 0; i < taken; i++) {
+            remotes[head] = null;
+            methods[head] = null;
+            targets[head] = null;
+            protocols[head] = null;
+            formats[head] = null;
+            head = head + 1 == capacity ? 0 : head + 1;
+        }
+        size -= taken;
+        taken = 0;
     }
 
     /** The drop count when the queue is empty (the writer has caught up), else -1. */
     private long droppedIfCaughtUp() {
         lock.lock();
         try {
-            return size == 0 ? dropped : -1;
+            return size == taken ? dropped : -1; // nothing queued beyond what was just formatted
         } finally {
             lock.unlock();
         }
     }
 
     @SuppressWarnings("unchecked")
-    private void append(Finished f, Function<?, ?> format) {
-        if (format == AccessLog.COMMON_LOG_FORMAT && appendCommonLogFormat(f)) {
+    private void append(int slot) {
+        Function<?, ?> format = formats[slot];
+        if (format == AccessLog.COMMON_LOG_FORMAT && appendCommonLogFormat(slot)) {
             return;
         }
         line.setLength(0);
         try {
+            String address = addressText(remotes[slot]);
             if (format == AccessLog.COMMON_LOG_FORMAT) { // into the reused builder: no String per line
-                Entry.appendCommonLogFormat(line, addressText(f.remote()), Math.floorDiv(f.epochMillis(), 1000),
-                        f.method(), f.target(), f.protocol(), f.status(), f.bytes(), f.durationNanos());
+                Entry.appendCommonLogFormat(line, address, Math.floorDiv(epochMillis[slot], 1000), methods[slot],
+                        targets[slot], protocols[slot], statuses[slot], bytes[slot], durations[slot]);
             } else {
-                line.append(((Function<Entry, String>) format).apply(f.entry(addressText(f.remote()))));
+                line.append(((Function<Entry, String>) format).apply(new Entry(Instant.ofEpochMilli(epochMillis[slot]),
+                        address, methods[slot], targets[slot], protocols[slot], statuses[slot], bytes[slot],
+                        durations[slot])));
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "access log format failed", e);
@@ -241,22 +289,26 @@ final class AsyncLineWriter implements AccessLog.Sink {
     }
 
     /** The default line as bytes straight into the buffer; false if it needs the general path. */
-    private boolean appendCommonLogFormat(Finished f) {
-        byte[] addr = f.remote() == null ? NO_ADDRESS : addressBytes[addressSlot(f.remote())];
-        long second = Math.floorDiv(f.epochMillis(), 1000);
+    private boolean appendCommonLogFormat(int slot) {
+        SocketAddress remote = remotes[slot];
+        byte[] addr = remote == null ? NO_ADDRESS : addressBytes[addressSlot(remote)];
+        long second = Math.floorDiv(epochMillis[slot], 1000);
         if (second != timeSecond) {
             timeBytes = ClfTime.format(second).getBytes(StandardCharsets.US_ASCII);
             timeSecond = second;
         }
-        int bound = ClfBytes.bound(addr, timeBytes, f.method(), f.target(), f.protocol());
+        String method = methods[slot];
+        String target = targets[slot];
+        String protocol = protocols[slot];
+        int bound = ClfBytes.bound(addr, timeBytes, method, target, protocol);
         if (bound > buffer.length) {
             return false;
         }
         if (buffered + bound > buffer.length) {
             writeOut();
         }
-        int end = ClfBytes.write(buffer, buffered, addr, timeBytes, f.method(), f.target(), f.protocol(), f.status(),
-                f.bytes(), f.durationNanos());
+        int end = ClfBytes.write(buffer, buffered, addr, timeBytes, method, target, protocol, statuses[slot],
+                bytes[slot], durations[slot]);
         if (end < 0) {
             return false; // a non-ASCII char: encoded by the JDK on the general path
         }

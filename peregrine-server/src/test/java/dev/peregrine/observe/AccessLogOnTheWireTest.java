@@ -3,6 +3,7 @@ package dev.peregrine.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.peregrine.api.Handler;
+import dev.peregrine.api.Response;
 import dev.peregrine.http1.Http1Connection;
 import dev.peregrine.server.ServerOptions;
 import dev.peregrine.server.internal.BufferPool;
@@ -20,7 +21,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,7 +42,10 @@ class AccessLogOnTheWireTest {
     private Thread thread;
 
     private void start(Handler app, boolean logged) {
-        Handler handler = logged ? app.with(AccessLog.to(lines::add)) : app;
+        serve(logged ? app.with(AccessLog.to(lines::add)) : app);
+    }
+
+    private void serve(Handler handler) {
         ServerOptions options = ServerOptions.defaults();
         ServerContext ctx = new ServerContext(options, handler, new DateCache(),
                 new BufferPool(options.readBufferBytes(), 4), new Instrumentation());
@@ -119,6 +125,30 @@ class AccessLogOnTheWireTest {
         if (logged) {
             assertThat(lines.getFirst()).contains("\"GET /f.txt HTTP/1.1\" 200 6 ");
         }
+    }
+
+    /**
+     * Handed the server's own response, the log counts with it: the handler gets that very
+     * object (no wrapper to allocate and call through), and the line has the body's bytes.
+     */
+    @Test
+    void theLogPassesTheServersOwnResponseOnAndCountsItsBody() throws IOException {
+        AtomicReference<Response> given = new AtomicReference<>();
+        AtomicReference<Response> seen = new AtomicReference<>();
+        Handler logged = ((Handler) (req, res) -> {
+            seen.set(res);
+            OutputStream out = res.body();
+            out.write("abc".getBytes(StandardCharsets.US_ASCII));
+            out.write('d');
+        }).with(AccessLog.to(lines::add));
+        serve((req, res) -> {
+            given.set(res);
+            logged.handle(req, res);
+        });
+        conn.send("GET /own HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(noDate(conn.receiveUntil("abcd", WAIT_MS))).isEqualTo("HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\nabcd");
+        assertThat(seen.get()).isSameAs(given.get());
+        assertThat(lines.getFirst()).contains("\"GET /own HTTP/1.1\" 200 4 ");
     }
 
     private static String response(String body) {
