@@ -104,6 +104,15 @@ final class AsyncLineWriter implements AccessLog.Sink {
     private final String[] addressTexts = new String[ADDRESS_SLOTS];
     private final byte[][] addressBytes = new byte[ADDRESS_SLOTS][];
     private static final byte[] NO_ADDRESS = AccessLog.address(null).getBytes(StandardCharsets.US_ASCII);
+    // Where the last default line's prefix (ClfBytes.prefix) is in the buffer, -1 if it is not,
+    // and what it was made of, compared by identity.
+    private int prefixStart = -1;
+    private int prefixEnd;
+    private SocketAddress prefixRemote;
+    private long prefixSecond;
+    private String prefixMethod;
+    private String prefixTarget;
+    private String prefixProtocol;
     // The CLF time of the last line's second, as bytes.
     private long timeSecond = Long.MIN_VALUE;
     private byte[] timeBytes;
@@ -308,28 +317,46 @@ final class AsyncLineWriter implements AccessLog.Sink {
     /** The default line as bytes straight into the buffer; false if it needs the general path. */
     private boolean appendCommonLogFormat(int slot) {
         SocketAddress remote = remotes[slot];
-        byte[] addr = remote == null ? NO_ADDRESS : addressBytes[addressSlot(remote)];
         long second = Math.floorDiv(epochMillis[slot], 1000);
-        if (second != timeSecond) {
-            timeBytes = ClfTime.format(second).getBytes(StandardCharsets.US_ASCII);
-            timeSecond = second;
-        }
         String method = methods[slot];
         String target = targets[slot];
         String protocol = protocols[slot];
-        int bound = ClfBytes.bound(addr, timeBytes, method, target, protocol);
-        if (bound > buffer.length) {
-            return false;
+        if (prefixStart >= 0 && remote == prefixRemote && second == prefixSecond && method == prefixMethod
+                && target == prefixTarget && protocol == prefixProtocol
+                && buffered + (prefixEnd - prefixStart) + ClfBytes.SUFFIX_BOUND <= buffer.length) {
+            // The last line's client, second, method, target (the parser reuses a connection's
+            // last target) and protocol: copy its prefix rather than escape it again.
+            int length = prefixEnd - prefixStart;
+            System.arraycopy(buffer, prefixStart, buffer, buffered, length);
+            prefixStart = buffered;
+            prefixEnd = buffered + length;
+        } else {
+            byte[] addr = remote == null ? NO_ADDRESS : addressBytes[addressSlot(remote)];
+            if (second != timeSecond) {
+                timeBytes = ClfTime.format(second).getBytes(StandardCharsets.US_ASCII);
+                timeSecond = second;
+            }
+            int bound = ClfBytes.bound(addr, timeBytes, method, target, protocol);
+            if (bound > buffer.length) {
+                return false;
+            }
+            if (buffered + bound > buffer.length) {
+                writeOut();
+            }
+            int end = ClfBytes.prefix(buffer, buffered, addr, timeBytes, method, target, protocol);
+            if (end < 0) {
+                prefixStart = -1;
+                return false; // a non-ASCII char: encoded by the JDK on the general path
+            }
+            prefixStart = buffered;
+            prefixEnd = end;
+            prefixRemote = remote;
+            prefixSecond = second;
+            prefixMethod = method;
+            prefixTarget = target;
+            prefixProtocol = protocol;
         }
-        if (buffered + bound > buffer.length) {
-            writeOut();
-        }
-        int end = ClfBytes.write(buffer, buffered, addr, timeBytes, method, target, protocol, statuses[slot],
-                bytes[slot], durations[slot]);
-        if (end < 0) {
-            return false; // a non-ASCII char: encoded by the JDK on the general path
-        }
-        buffered = end;
+        buffered = ClfBytes.suffix(buffer, prefixEnd, statuses[slot], bytes[slot], durations[slot]);
         bufferedLines++;
         return true;
     }
@@ -388,6 +415,7 @@ final class AsyncLineWriter implements AccessLog.Sink {
     }
 
     private void writeOut() {
+        prefixStart = -1; // its bytes leave the buffer
         if (buffered > 0) {
             write(buffer, buffered, bufferedLines);
         }

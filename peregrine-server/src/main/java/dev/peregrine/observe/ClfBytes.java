@@ -26,6 +26,17 @@ final class ClfBytes {
      */
     static int write(byte[] b, int pos, byte[] address, byte[] time, String method, String target, String protocol,
             int status, long bytes, long durationNanos) {
+        int p = prefix(b, pos, address, time, method, target, protocol);
+        return p < 0 ? -1 : suffix(b, p, status, bytes, durationNanos);
+    }
+
+    /**
+     * The part of a line before its status — {@code host - - [time] "METHOD target PROTOCOL" } —
+     * at {@code pos}; returns the position after it, or -1 for a non-ASCII char. Lines that
+     * share it (one connection asking for one path within a second) may copy it instead.
+     */
+    static int prefix(byte[] b, int pos, byte[] address, byte[] time, String method, String target,
+            String protocol) {
         int p = put(b, pos, address);
         p = put(b, p, DASHES);
         p = put(b, p, time);
@@ -49,6 +60,14 @@ final class ClfBytes {
         }
         b[p++] = '"';
         b[p++] = ' ';
+        return p;
+    }
+
+    /** The most bytes {@link #suffix} uses. */
+    static final int SUFFIX_BOUND = 3 * 20 + 8;
+
+    /** The rest of a line after {@link #prefix}: {@code status bytes duration} and the newline. */
+    static int suffix(byte[] b, int p, int status, long bytes, long durationNanos) {
         p = decimal(b, p, status);
         b[p++] = ' ';
         if (bytes > 0) {

@@ -141,6 +141,62 @@ class AsyncAccessLogTest {
         }
     }
 
+    /**
+     * The writer copies the last line's prefix (client, time, request line) when the next one
+     * shares it: each line must still have its own status and size, and a new second, another
+     * target or another client must not reuse it.
+     */
+    @Test
+    void linesThatShareTheLastLinesPrefixKeepTheirOwnStatusSizeTimeAndTarget() throws Exception {
+        Recording out = new Recording();
+        log = AccessLog.to(out);
+        java.net.InetSocketAddress client = new java.net.InetSocketAddress("10.1.2.3", 4000);
+        java.net.InetSocketAddress other = new java.net.InetSocketAddress("10.9.9.9", 4001);
+        String a = "/a";
+        record Sent(java.net.SocketAddress remote, String target, int status, int size) { }
+        List<Sent> sent = new ArrayList<>();
+        java.util.function.Consumer<Sent> send = r -> {
+            try {
+                ((Handler) (req, res) -> {
+                    res.status(r.status());
+                    res.send(new byte[r.size()]);
+                }).with(log).handle(FakeRequest.get(r.target()).remote(r.remote()), new FakeResponse());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+            sent.add(r);
+        };
+        send.accept(new Sent(client, a, 200, 2));
+        send.accept(new Sent(client, a, 404, 5));
+        send.accept(new Sent(client, a, 201, 0));
+        long second = System.currentTimeMillis() / 1000;
+        while (System.currentTimeMillis() / 1000 == second) {
+            Thread.sleep(5); // at most a second: the next line falls in a new one
+        }
+        send.accept(new Sent(client, a, 200, 7));
+        send.accept(new Sent(client, new String(a.toCharArray()), 200, 3)); // equal, not the same String
+        send.accept(new Sent(client, "/b", 200, 3));
+        send.accept(new Sent(other, "/b", 500, 1));
+        log.close();
+
+        List<String> lines = out.lines();
+        assertThat(lines).hasSize(sent.size());
+        java.util.regex.Pattern clf = java.util.regex.Pattern.compile(
+                "(\\S+) - - \\[([^]]+)] \"GET (\\S+) HTTP/1\\.1\" (\\d+) (\\S+) \\d+\\.\\dms");
+        List<String> times = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            java.util.regex.Matcher m = clf.matcher(lines.get(i));
+            assertThat(m.matches()).as(lines.get(i)).isTrue();
+            Sent r = sent.get(i);
+            assertThat(m.group(1)).isEqualTo(((java.net.InetSocketAddress) r.remote()).getAddress().getHostAddress());
+            assertThat(m.group(3)).isEqualTo(r.target());
+            assertThat(m.group(4)).isEqualTo(Integer.toString(r.status()));
+            assertThat(m.group(5)).isEqualTo(r.size() > 0 ? Integer.toString(r.size()) : "-");
+            times.add(m.group(2));
+        }
+        assertThat(times.get(3)).as("a line in a new second gets its own time").isNotEqualTo(times.get(2));
+    }
+
     @Test
     void aBlockedStreamDoesNotBlockRequestsAndOverflowIsCountedThenReported() throws Exception {
         Gated out = new Gated();
