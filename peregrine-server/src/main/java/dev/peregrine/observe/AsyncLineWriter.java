@@ -3,10 +3,10 @@ package dev.peregrine.observe;
 import dev.peregrine.observe.AccessLog.Entry;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -20,9 +20,9 @@ import java.util.function.Function;
  * <p>The queue is a bounded ring without a lock (Vyukov's bounded queue, one consumer): a
  * request thread claims a slot with one compare-and-set on the tail, fills the slot's parallel
  * arrays in place (nothing is allocated) and publishes it through the slot's sequence number;
- * the writer reads a published slot, formats its line and hands the slot back. A lock here cost
- * a sixth of a pipelined server's throughput: on one core a request thread that met the lock
- * held by a preempted writer parked until the writer ran again.
+ * the writer reads a published slot, formats its line and hands the slot back. With a lock, a
+ * request thread that met it held by the writer (preempted on the same core) parked until the
+ * writer ran again.
  *
  * <p>A slow or stuck stream never holds up a request: when the queue is full the entry is
  * dropped and counted, and once the writer has caught up it writes
@@ -37,7 +37,7 @@ final class AsyncLineWriter implements AccessLog.Sink {
     /** Bytes gathered before a write; a batch larger than this goes out in several writes. */
     private static final int BUFFER_BYTES = 64 * 1024;
 
-    /** Entries the writer claims at once: it frees their slots only when it claims the next ones. */
+    /** Lines the writer formats before it tells the request threads how far it got ({@code head}). */
     private static final int MAX_TAKE = 256;
 
     /**
