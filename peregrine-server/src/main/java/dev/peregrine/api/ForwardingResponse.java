@@ -6,9 +6,10 @@ import java.nio.channels.FileChannel;
 
 /**
  * A response that forwards every call; filters override what they change. {@link #sendFile}
- * goes to the delegate, so a file body keeps its zero-copy route: a subclass that changes
- * {@link #body()} (to count, compress or rewrite bytes) must override {@code sendFile} too,
- * e.g. with {@link Response#copyFileRegion} into its own body.
+ * and {@link #send(java.nio.ByteBuffer)} go to the delegate, so a file body keeps its
+ * zero-copy route: a subclass that changes {@link #body()} (to count, compress or rewrite
+ * bytes) must override them too, e.g. with {@link Response#copyFileRegion} or
+ * {@link Response#copyBuffer} into its own body.
  */
 public class ForwardingResponse implements Response {
 
@@ -34,5 +35,10 @@ public class ForwardingResponse implements Response {
     @Override
     public void sendFile(FileChannel file, long position, long count) throws IOException {
         delegate.sendFile(file, position, count);
+    }
+
+    @Override
+    public void send(java.nio.ByteBuffer body) throws IOException {
+        delegate.send(body);
     }
 }

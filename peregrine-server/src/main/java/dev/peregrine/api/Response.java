@@ -77,6 +77,38 @@ public interface Response {
     }
 
     /**
+     * Sends the buffer's remaining bytes as the whole body, with a {@code Content-Length}, and
+     * ends the response; nothing may have been written to {@link #body()} before. The buffer is
+     * read, never kept: its position is left where it was. Over plain HTTP/1.1 a large buffer is
+     * written to the socket as it is, without a copy into the server's own buffers, which makes
+     * this the fast route for a mapped file ({@link java.nio.MappedByteBuffer}) that stays mapped
+     * between requests; other protocols copy it into their frames. A {@code HEAD} request gets
+     * the length alone.
+     */
+    default void send(ByteBuffer body) throws IOException {
+        ByteBuffer b = body.duplicate();
+        contentLength(b.remaining());
+        try (OutputStream out = body()) {
+            copyBuffer(b, out);
+        }
+    }
+
+    /** Writes the buffer's remaining bytes to {@code out}, through one chunk unless it has an array. */
+    static void copyBuffer(ByteBuffer b, OutputStream out) throws IOException {
+        if (b.hasArray()) {
+            out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
+            b.position(b.limit());
+            return;
+        }
+        byte[] chunk = new byte[Math.min(64 * 1024, Math.max(b.remaining(), 1))];
+        while (b.hasRemaining()) {
+            int n = Math.min(chunk.length, b.remaining());
+            b.get(chunk, 0, n);
+            out.write(chunk, 0, n);
+        }
+    }
+
+    /**
      * Copies {@code count} bytes of {@code file} from {@code position} to {@code out} through one
      * buffer: the portable route for a file body, where no zero-copy transfer applies.
      *

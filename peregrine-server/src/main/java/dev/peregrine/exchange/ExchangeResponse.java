@@ -253,6 +253,24 @@ public final class ExchangeResponse implements Response {
     }
 
     @Override
+    public void send(java.nio.ByteBuffer body) throws IOException {
+        if (written > 0 || committed || finished || this.body.closed) {
+            throw new IllegalStateException("send(ByteBuffer) needs a response with nothing written yet");
+        }
+        java.nio.ByteBuffer b = body.duplicate();
+        int count = b.remaining();
+        contentLength = count;
+        commit(false);
+        written = count;
+        if (!bodySuppressed && count > 0) {
+            output.writeBuffer(b);
+        }
+        if (!finish()) {
+            throw new IOException("buffer response ended short of its length"); // unreachable: written == count
+        }
+    }
+
+    @Override
     public void sendFile(FileChannel file, long position, long count) throws IOException {
         if (position < 0 || count < 0) {
             throw new IllegalArgumentException("negative position or count");

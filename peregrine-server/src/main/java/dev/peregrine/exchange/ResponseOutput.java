@@ -59,6 +59,24 @@ public interface ResponseOutput {
         });
     }
 
+    /**
+     * Body bytes from a buffer (its remaining ones, read and not kept), after a head in
+     * {@link BodyMode#LENGTH}. The default copies them through {@link #writeBody}; HTTP/1.1
+     * writes a large one to the socket as it is.
+     */
+    default void writeBuffer(java.nio.ByteBuffer body) throws IOException {
+        if (body.hasArray()) {
+            writeBody(body.array(), body.arrayOffset() + body.position(), body.remaining());
+            return;
+        }
+        byte[] chunk = new byte[Math.min(16 * 1024, Math.max(body.remaining(), 1))];
+        while (body.hasRemaining()) {
+            int n = Math.min(chunk.length, body.remaining());
+            body.get(chunk, 0, n);
+            writeBody(chunk, 0, n);
+        }
+    }
+
     /** Sends what is queued. */
     void flush() throws IOException;
 

@@ -48,7 +48,7 @@ final class FileCache {
      */
     record CachedFile(Path path, BasicFileAttributes attrs, Preconditions.Validators validators,
                       String lastModifiedText, String contentType, boolean hashedName, byte[] content,
-                      List<Sidecar> sidecars, boolean gzipOnTheFly) {
+                      List<Sidecar> sidecars, boolean gzipOnTheFly, MappedFile mapped) {
 
         long size() {
             return attrs.size();
@@ -205,7 +205,7 @@ final class FileCache {
         boolean compressible = MimeTypes.isCompressible(type);
         return new CachedFile(path, attrs, v, HttpDate.format(v.lastModified()), type, HashedName.matches(name),
                 content, compressible ? sidecars(path, attrs, now) : List.of(),
-                compressible && GzipCache.eligible(type, size));
+                compressible && GzipCache.eligible(type, size), content == null ? MappedFile.forFile(path, attrs) : null);
     }
 
     /** The precompressed copies beside {@code path} that may stand for it (see {@link Precompressed#usable}). */

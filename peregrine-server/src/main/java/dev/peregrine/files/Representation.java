@@ -14,13 +14,16 @@ import java.nio.file.StandardOpenOption;
  *
  * @param coding the content coding ({@link ContentCoding#IDENTITY} for the file's own bytes)
  * @param bytes the whole representation in memory, or {@code null} when it is read from {@code path}
+ * @param mapped the file mapped once for the cache's entry ({@link MappedFile}), or {@code null}
  * @param path where the bytes are, when not in memory
  */
-record Representation(ContentCoding coding, byte[] bytes, Path path, long length, Preconditions.Validators validators) {
+record Representation(ContentCoding coding, byte[] bytes, MappedFile mapped, Path path, long length,
+                      Preconditions.Validators validators) {
 
     /**
-     * Sends {@code count} bytes from {@code position} with a Content-Length: from memory, or
-     * with {@link Response#sendFile} (zero-copy where the protocol can). A HEAD gets the length
+     * Sends {@code count} bytes from {@code position} with a Content-Length: from memory, from
+     * the file's mapping ({@link Response#send(java.nio.ByteBuffer)}), or with
+     * {@link Response#sendFile} (zero-copy where the protocol can). A HEAD gets the length
      * alone. Returns false, with nothing sent, if the file cannot be opened any more.
      */
     boolean send(boolean head, Response response, long position, long count) throws IOException {
@@ -32,6 +35,11 @@ record Representation(ContentCoding coding, byte[] bytes, Path path, long length
             try (OutputStream out = response.body()) {
                 out.write(bytes, (int) position, (int) count);
             }
+            return true;
+        }
+        java.nio.ByteBuffer slice = mapped == null ? null : mapped.slice(position, count);
+        if (slice != null) {
+            response.send(slice);
             return true;
         }
         FileChannel channel = open();

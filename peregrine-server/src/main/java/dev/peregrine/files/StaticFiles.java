@@ -239,7 +239,7 @@ public final class StaticFiles implements Handler {
 
     private void file(Request request, Response response, FileCache.CachedFile file) throws IOException {
         boolean head = request.method().equals("HEAD");
-        Representation rep = file.negotiable() ? negotiate(request, file) : identity(file);
+        Representation rep = file.negotiable() ? negotiate(request, file) : identity(request, file);
         if (file.negotiable()) {
             response.header("vary", "accept-encoding"); // on every answer, 304 included (RFC 9110 §12.5.5)
         }
@@ -299,8 +299,17 @@ public final class StaticFiles implements Handler {
         }
     }
 
-    private static Representation identity(FileCache.CachedFile file) {
-        return new Representation(ContentCoding.IDENTITY, file.content(), file.path(), file.size(), file.validators());
+    /**
+     * The file's own bytes. Its mapping is used over plain HTTP/1.x only, where the kernel copies
+     * from it: TLS, HTTP/2 and HTTP/3 would read it in Java, and a file truncated under the
+     * mapping would then fault the reading thread (an {@code InternalError}) instead of failing
+     * a socket write; they read the file through {@link Response#sendFile}, which ends cleanly.
+     */
+    private static Representation identity(Request request, FileCache.CachedFile file) {
+        boolean plainHttp1 = !request.isSecure() && (request.protocol() == dev.peregrine.api.Protocol.HTTP_1_1
+                || request.protocol() == dev.peregrine.api.Protocol.HTTP_1_0);
+        return new Representation(ContentCoding.IDENTITY, file.content(), plainHttp1 ? file.mapped() : null,
+                file.path(), file.size(), file.validators());
     }
 
     /**
@@ -319,19 +328,19 @@ public final class StaticFiles implements Handler {
         }
         ContentCoding coding = accept.select(available);
         if (coding == null || coding == ContentCoding.IDENTITY) {
-            return identity(file);
+            return identity(request, file);
         }
         for (FileCache.Sidecar s : file.sidecars()) {
             if (s.coding() == coding) {
-                return new Representation(coding, s.content(), s.path(), s.size(), s.validators());
+                return new Representation(coding, s.content(), null, s.path(), s.size(), s.validators());
             }
         }
         byte[] gz = gzipped(file);
         if (gz == null) {
-            return identity(file); // did not get smaller, or changed while compressed
+            return identity(request, file); // did not get smaller, or changed while compressed
         }
         Preconditions.Validators v = file.validators();
-        return new Representation(coding, gz, null, gz.length,
+        return new Representation(coding, gz, null, null, gz.length,
                 new Preconditions.Validators(coding.etag(v.etag()), v.lastModified(), v.lastModifiedIsStrong()));
     }
 

@@ -163,6 +163,22 @@ final class Http1Output implements ResponseOutput {
         }
     }
 
+    /**
+     * A large buffer is written to the socket as it is after the buffered head (a mapped file:
+     * one copy, by the kernel); a small one joins the output buffer like any body bytes.
+     */
+    @Override
+    public void writeBuffer(java.nio.ByteBuffer body) throws IOException {
+        boolean raw = wire == Wire.LENGTH || wire == Wire.CLOSE_DELIMITED;
+        if (raw && body.remaining() >= FILE_TRANSFER_THRESHOLD) {
+            connection.writes().writeThrough(body);
+            return;
+        }
+        if (wire != Wire.NONE) {
+            ResponseOutput.super.writeBuffer(body);
+        }
+    }
+
     @Override
     public void flush() throws IOException {
         connection.flush();

@@ -119,6 +119,12 @@ final class ResponseWrites {
         }
     }
 
+    /** Sends the buffered output, then {@code body}'s remaining bytes straight from it. */
+    void writeThrough(ByteBuffer body) throws IOException {
+        flush();
+        send(body);
+    }
+
     /** Sends the buffered output, then a file region by sendfile; false if the transport cannot (TLS). */
     boolean transferFile(FileChannel file, long position, long count) throws IOException {
         if (!transport.supportsFileTransfer()) {

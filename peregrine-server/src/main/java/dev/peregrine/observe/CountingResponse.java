@@ -45,6 +45,13 @@ final class CountingResponse extends ForwardingResponse {
         bytes += count;
     }
 
+    @Override
+    public void send(java.nio.ByteBuffer body) throws IOException {
+        int count = body.remaining();
+        delegate().send(body);
+        bytes += count;
+    }
+
     private final class Counting extends OutputStream {
         private final OutputStream out;
 

@@ -124,6 +124,19 @@ public final class FakeResponse implements Response {
         Response.super.sendFile(file, position, count);
     }
 
+    /** Calls of {@link #send(java.nio.ByteBuffer)}: the route of a mapped file. */
+    public int bufferSends() {
+        return bufferSends;
+    }
+
+    private int bufferSends;
+
+    @Override
+    public void send(java.nio.ByteBuffer body) throws IOException {
+        bufferSends++;
+        Response.super.send(body);
+    }
+
     public int largestWrite() {
         return largestWrite;
     }

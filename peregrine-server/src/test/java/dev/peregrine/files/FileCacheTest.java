@@ -78,6 +78,24 @@ class FileCacheTest {
         };
     }
 
+    /** A file served from its mapping: an edit after the interval is served from a new one. */
+    @Test
+    void aMappedFileThatIsRewrittenIsServedAnewAfterTheInterval() throws Exception {
+        String one = "1".repeat(200_000);
+        String two = "2".repeat(150_000);
+        write("big.txt", one);
+        FakeResponse first = serve(files, FakeRequest.get("/big.txt"));
+        assertThat(first.bufferSends()).isEqualTo(1);
+        assertThat(first.bodyString()).isEqualTo(one);
+        millis.addAndGet(10);
+        write("big.txt", two);
+        millis.addAndGet(FileCache.REVALIDATE_MILLIS);
+        FakeResponse second = serve(files, FakeRequest.get("/big.txt"));
+        assertThat(second.bufferSends()).isEqualTo(1);
+        assertThat(second.contentLength()).isEqualTo(two.length());
+        assertThat(second.bodyString()).isEqualTo(two);
+    }
+
     @Test
     void clearingTheCacheShowsAnEditAtOnce() throws Exception {
         assertThat(body("/page.html")).isEqualTo("<p>one</p>");

@@ -134,17 +134,27 @@ class StaticFilesTest {
         assertThat(serve(files, FakeRequest.get("/my%20file%20%C3%BC.txt")).bodyString()).isEqualTo("spaced");
     }
 
+    /** Above the content cache's limit a file is mapped once and each response is a slice of it. */
     @Test
-    void filesAboveTheContentCacheLimitGoOutThroughSendFile() {
+    void filesAboveTheContentCacheLimitGoOutAsSlicesOfOneMapping() {
         byte[] big = new byte[StaticFiles.DEFAULT_CACHED_FILE_BYTES * 3 + 123];
         new Random(42).nextBytes(big);
         site.file("big.bin", big);
-        FakeResponse res = serve(files, FakeRequest.get("/big.bin"));
-        assertThat(res.bodyBytes()).isEqualTo(big);
-        assertThat(res.contentLength()).isEqualTo(big.length);
-        assertThat(res.fileSends()).isEqualTo(1);
+        for (int i = 0; i < 2; i++) {
+            FakeResponse res = serve(files, FakeRequest.get("/big.bin"));
+            assertThat(res.bodyBytes()).isEqualTo(big);
+            assertThat(res.contentLength()).isEqualTo(big.length);
+            assertThat(res.bufferSends()).isEqualTo(1);
+            assertThat(res.fileSends()).isZero();
+        }
+        FakeResponse range = serve(files, FakeRequest.get("/big.bin").header("Range", "bytes=70000-70099"));
+        assertThat(range.status()).isEqualTo(206);
+        assertThat(range.bodyBytes()).isEqualTo(java.util.Arrays.copyOfRange(big, 70000, 70100));
+        assertThat(range.bufferSends()).isEqualTo(1);
         assertThat(files.cache().contentBytes()).isZero();
     }
+
+
 
     @Test
     void smallFilesAreAnsweredFromMemoryInOneWrite() {

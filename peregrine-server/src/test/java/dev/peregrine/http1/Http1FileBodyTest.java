@@ -19,7 +19,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code Response.sendFile} over HTTP/1.1: sendfile for large regions, the output buffer for small ones. */
+/**
+ * {@code Response.sendFile} and {@code Response.send(ByteBuffer)} over HTTP/1.1: sendfile or the
+ * buffer as it is for large bodies, the output buffer for small ones.
+ */
 class Http1FileBodyTest {
 
     private static final long WAIT_MS = 5_000;
@@ -137,5 +140,53 @@ class Http1FileBodyTest {
         assertThat(got.getBytes(StandardCharsets.ISO_8859_1).length).isLessThan(80_000);
         assertThat(got.indexOf("HTTP/1.1", 1)).isEqualTo(-1);
         assertThat(conn.serverClosed()).isTrue();
+    }
+
+    private static java.nio.ByteBuffer letters(int size) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(size);
+        for (int i = 0; i < size; i++) {
+            b.put(letter(i));
+        }
+        return b.flip();
+    }
+
+    @Test
+    void aLargeBufferIsWrittenAsItIsAfterTheHeadAndLeftUntouched() throws Exception {
+        java.nio.ByteBuffer buffer = letters(200_000).position(1000).limit(101_000);
+        start((req, res) -> res.send(buffer));
+        conn.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        String got = conn.receiveAll(WAIT_MS);
+        assertThat(got.substring(0, got.indexOf("\r\n\r\n"))).contains("content-length: 100000").doesNotContain("chunked");
+        assertBody(bodyOf(got), expectedBody(1000, 100_000));
+        assertThat(conn.serverWrites()).as("the head, then the buffer in one write").isEqualTo(2);
+        assertThat(buffer.position()).isEqualTo(1000);
+        assertThat(buffer.limit()).isEqualTo(101_000);
+    }
+
+    @Test
+    void smallBuffersJoinThePipelinedBatchInOneWrite() throws Exception {
+        start((req, res) -> res.send(letters(1000)));
+        conn.send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        String got = conn.receiveAll(WAIT_MS);
+        assertThat(got.split("content-length: 1000\r\n", -1)).hasSize(3);
+        assertThat(got.split(expectedBody(0, 1000), -1)).hasSize(3);
+        assertThat(conn.serverWrites()).isEqualTo(1);
+    }
+
+    @Test
+    void aBufferBodyForHeadSendsTheLengthAlone() throws Exception {
+        start((req, res) -> res.send(letters(100_000)));
+        conn.send("HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(conn.receiveAll(WAIT_MS)).contains("content-length: 100000\r\n").endsWith("\r\n\r\n");
+    }
+
+    @Test
+    void aBufferBodyAfterBodyBytesIsRefused() throws Exception {
+        start((req, res) -> {
+            res.body().write('x');
+            res.send(letters(10));
+        });
+        conn.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(conn.receiveAll(WAIT_MS)).startsWith("HTTP/1.1 500 ");
     }
 }

@@ -68,6 +68,12 @@ class Http2FileBodyTest {
      */
     private Handler files() {
         return (req, res) -> {
+            if (req.path().equals("/mapped")) { // Response.send(ByteBuffer): copied into DATA frames
+                try (FileChannel ch = FileChannel.open(dir.resolve("big.bin"))) {
+                    res.send(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()));
+                }
+                return;
+            }
             if (!req.path().endsWith(".bin")) {
                 res.send("small " + req.path());
                 return;
@@ -108,6 +114,17 @@ class Http2FileBodyTest {
         assertThat(sendFileOutcome.get(5, TimeUnit.SECONDS)).isNull();
         // The body left from the writer's direct stage, not copied through the heap buffers.
         assertThat(h2.transport.directBytesWritten()).isGreaterThanOrEqualTo(300_007);
+    }
+
+    @Test
+    void aBufferBodyArrivesWholeWithItsLength() throws Exception {
+        start(Http2Settings.INITIAL_WINDOW_SIZE, 1 << 30);
+        client.send(H2Frames.windowUpdate(0, (1 << 30) - 65_535));
+        Response r = client.get(1, "/mapped");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("content-length")).isEqualTo("300007");
+        assertThat(r.body.toByteArray()).isEqualTo(Files.readAllBytes(dir.resolve("big.bin")));
+        assertThat(r.ended).isTrue();
     }
 
     @Test
