@@ -54,10 +54,11 @@ GUESSES = {
                     "per-request costs of the plaintext row plus the cached head's copy; rerun, this row "
                     "moves by 10-40% between runs here."),
     "serve-small-pipelined": "as serve-small, with the per-request work no longer hidden behind wake-ups.",
-    "serve-1m": ("wrk-bound: nginx's tcp_nopush (TCP_CORK), which the JDK cannot set, makes its segments "
-                 "cheaper for the client to take in (docs/serve.md, \"Why 1 MiB files trail nginx\")."),
-    "serve-100m": ("wrk-bound like serve-1m; a server that writes from memory (Jetty) can beat sendfile "
-                   "here by how its segments reach the client, not by spending less."),
+    "serve-1m": ("wrk-bound: the row measures how cheaply the client takes in each server's segments. "
+                 "Peregrine writes from a mapping kept per cached file (docs/serve.md, \"Large files\"); "
+                 "nginx's tcp_nopush (TCP_CORK) helps its sendfile; rerun, this row moves by 10-40%."),
+    "serve-100m": ("wrk-bound like serve-1m: bytes written from memory (Peregrine's mapping, Jetty) reach the client more "
+                   "cheaply than sendfile's segments; the server's own CPU is not the limit."),
     "serve-gzip-100k": ("a server marked [not compressed] sends four times the bytes (see the Method section's "
                         "gzip check); otherwise compressing per request against the peers' precompressed .gz."),
 }
