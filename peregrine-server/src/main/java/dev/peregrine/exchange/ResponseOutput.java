@@ -46,7 +46,21 @@ public interface ResponseOutput {
      * @throws EOFException if the file ends before {@code count} bytes
      */
     default void writeFile(FileChannel file, long position, long count) throws IOException {
-        Response.copyFileRegion(file, position, count, new OutputStream() {
+        Response.copyFileRegion(file, position, count, bodyStream());
+    }
+
+    /**
+     * Body bytes from a buffer (its remaining ones, read and not kept), after a head in
+     * {@link BodyMode#LENGTH}. The default copies them through {@link #writeBody}; HTTP/1.1
+     * writes a large one to the socket as it is.
+     */
+    default void writeBuffer(java.nio.ByteBuffer body) throws IOException {
+        Response.copyBuffer(body, bodyStream());
+    }
+
+    /** {@link #writeBody} as a stream, for the copying defaults above. */
+    private OutputStream bodyStream() {
+        return new OutputStream() {
             @Override
             public void write(int b) throws IOException {
                 writeBody(new byte[] {(byte) b}, 0, 1);
@@ -56,25 +70,7 @@ public interface ResponseOutput {
             public void write(byte[] b, int off, int len) throws IOException {
                 writeBody(b, off, len);
             }
-        });
-    }
-
-    /**
-     * Body bytes from a buffer (its remaining ones, read and not kept), after a head in
-     * {@link BodyMode#LENGTH}. The default copies them through {@link #writeBody}; HTTP/1.1
-     * writes a large one to the socket as it is.
-     */
-    default void writeBuffer(java.nio.ByteBuffer body) throws IOException {
-        if (body.hasArray()) {
-            writeBody(body.array(), body.arrayOffset() + body.position(), body.remaining());
-            return;
-        }
-        byte[] chunk = new byte[Math.min(16 * 1024, Math.max(body.remaining(), 1))];
-        while (body.hasRemaining()) {
-            int n = Math.min(chunk.length, body.remaining());
-            body.get(chunk, 0, n);
-            writeBody(chunk, 0, n);
-        }
+        };
     }
 
     /** Sends what is queued. */
