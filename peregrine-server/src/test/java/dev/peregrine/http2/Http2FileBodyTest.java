@@ -99,11 +99,16 @@ class Http2FileBodyTest {
         return frames.stream().filter(f -> f.is(H2Frames.DATA, streamId)).mapToInt(f -> f.frame().payload().length).sum();
     }
 
-    @Test
-    void aFileBodyArrivesWholeFromTheDirectStageInFramesThePeerAllows() throws Exception {
+    /** GET on stream 1 with stream and connection windows of 1 GiB: flow control never waits. */
+    private Response getWithOpenWindows(String path) throws Exception {
         start(Http2Settings.INITIAL_WINDOW_SIZE, 1 << 30);
         client.send(H2Frames.windowUpdate(0, (1 << 30) - 65_535));
-        Response r = client.get(1, "/big.bin");
+        return client.get(1, path);
+    }
+
+    @Test
+    void aFileBodyArrivesWholeFromTheDirectStageInFramesThePeerAllows() throws Exception {
+        Response r = getWithOpenWindows("/big.bin");
 
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("content-length")).isEqualTo("300007");
@@ -118,9 +123,7 @@ class Http2FileBodyTest {
 
     @Test
     void aBufferBodyArrivesWholeWithItsLength() throws Exception {
-        start(Http2Settings.INITIAL_WINDOW_SIZE, 1 << 30);
-        client.send(H2Frames.windowUpdate(0, (1 << 30) - 65_535));
-        Response r = client.get(1, "/mapped");
+        Response r = getWithOpenWindows("/mapped");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("content-length")).isEqualTo("300007");
         assertThat(r.body.toByteArray()).isEqualTo(Files.readAllBytes(dir.resolve("big.bin")));
